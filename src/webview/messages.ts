@@ -1,0 +1,97 @@
+/**
+ * The one message contract between the panel host (extension side) and the webview.
+ * Both sides import this file. Pixel and cursor data cross as exact-size `Uint8Array`s
+ * whose buffers are transferred, never as JSON arrays of numbers.
+ *
+ * Coordinates: window geometry is in the server's root coordinates; pointer positions
+ * sent by the webview are relative to the top-left corner of the window named by `wid`.
+ */
+
+export interface SizeConstraints {
+  minWidth?: number;
+  minHeight?: number;
+  maxWidth?: number;
+  maxHeight?: number;
+  baseWidth?: number;
+  baseHeight?: number;
+  widthIncrement?: number;
+  heightIncrement?: number;
+}
+
+export interface WindowDescription {
+  wid: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  title: string;
+  /** Menus, tooltips and other popups: drawn at their absolute position, never mapped. */
+  overrideRedirect: boolean;
+  /** The wid of the window this one belongs to, for dialogs and other transients. */
+  transientFor?: number;
+  modal: boolean;
+  hasAlpha: boolean;
+  sizeConstraints: SizeConstraints;
+}
+
+/** Pixel compression of rgb24/rgb32 data, from the draw options. */
+export type PixelCompression = 'none' | 'lz4' | 'zlib';
+
+export interface DrawMessage {
+  type: 'draw';
+  wid: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** png, png/P, png/L, jpeg, webp, rgb24, rgb32, scroll, void. */
+  coding: string;
+  /** The server's packet sequence number, echoed in the `painted` reply. */
+  seq: number;
+  rowstride: number;
+  /** RGBX, RGBA, RGB, BGRX... for rgb codings. */
+  rgbFormat?: string;
+  compression: PixelCompression;
+  /** Further packets in the same screen update; 0 means present after this one. */
+  flush: number;
+  /** For `scroll`: [x, y, width, height, dx, dy] per copy, all reading the picture as it was before. */
+  scrolls?: number[][];
+  data: Uint8Array;
+}
+
+export type HostMessage =
+  | { type: 'session'; state: 'connecting' | 'connected' | 'disconnected'; insecure: boolean; detail?: string }
+  | { type: 'window-new'; window: WindowDescription }
+  | { type: 'window-metadata'; wid: number; title?: string; sizeConstraints?: SizeConstraints; modal?: boolean }
+  | { type: 'window-move-resize'; wid: number; x: number; y: number; width: number; height: number }
+  | { type: 'window-lost'; wid: number }
+  | { type: 'window-raise'; wid: number }
+  | DrawMessage
+  | { type: 'cursor'; png: Uint8Array; width: number; height: number; xhot: number; yhot: number }
+  | { type: 'cursor-default' }
+  | { type: 'bell'; wid: number }
+  | { type: 'refresh' };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  /** Sent once a draw is on screen; decodeMicros is -1 when decoding failed. */
+  | { type: 'painted'; wid: number; seq: number; width: number; height: number; decodeMicros: number; error?: string }
+  | { type: 'pointer-move'; wid: number; x: number; y: number; modifiers: string[]; buttons: number[] }
+  /** X11 button numbers: 1 left, 2 middle, 3 right, 4-7 wheel up, down, left, right. */
+  | { type: 'button'; wid: number; button: number; pressed: boolean; x: number; y: number; modifiers: string[]; buttons: number[] }
+  | {
+      type: 'key';
+      wid: number;
+      keyname: string;
+      pressed: boolean;
+      keyval: number;
+      keycode: number;
+      text: string;
+      modifiers: string[];
+      group: number;
+    }
+  /** The space the tab offers the top-level window, in CSS pixels. */
+  | { type: 'viewport'; width: number; height: number }
+  | { type: 'focus'; wid: number; focused: boolean }
+  | { type: 'close'; wid: number }
+  | { type: 'visibility'; visible: boolean };
