@@ -5,6 +5,10 @@
  *
  * Coordinates: window geometry is in the server's root coordinates; pointer positions
  * sent by the webview are relative to the top-left corner of the window named by `wid`.
+ *
+ * Modifiers from the webview are the browser's names in lower case: shift, lock, control,
+ * alt, meta, altgr, numlock. The client maps them to X11 modifiers (mod1..mod5) from the
+ * server hello's `modifier_keycodes`.
  */
 
 export interface SizeConstraints {
