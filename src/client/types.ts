@@ -1,0 +1,79 @@
+/**
+ * The public face of the xpra session that the VS Code side and the command line use.
+ * Everything below the session (codecs, sockets, packet names) stays inside the engine.
+ */
+import type { WindowDescription, SizeConstraints, PixelCompression } from '../webview/messages';
+
+export type { WindowDescription, SizeConstraints, PixelCompression };
+
+/** Levelled, categorised logging; implementations must never receive secrets. */
+export interface Logger {
+  trace(category: string, message: string): void;
+  debug(category: string, message: string): void;
+  info(category: string, message: string): void;
+  warn(category: string, message: string): void;
+  error(category: string, message: string): void;
+}
+
+export type VerifyMode = 'none' | 'optional' | 'required';
+
+/** TLS settings, named after xpra's own `ssl-*` options. */
+export interface TlsSettings {
+  caCertFile?: string;
+  /** `ssl-ca-data`: hex of PEM or DER, `0x`, `b64:` or `base64:` prefixed, or bare base64. */
+  caData?: string;
+  verifyMode: VerifyMode;
+  serverHostname?: string;
+  certFile?: string;
+  keyFile?: string;
+  keyPassphrase?: string;
+}
+
+export interface AttachOptions {
+  /** `ssl:host:port`, `ssl://[user@]host:port/`, IPv6 in brackets. */
+  uri: string;
+  tls: TlsSettings;
+  /** Asked when the server sends a challenge; undefined cancels the attach. */
+  getPassword?: (request: { prompt: string; username?: string; host: string; port: number }) => Promise<string | undefined>;
+  /** Encodings this client can paint; the webview offers more than the command line. */
+  encodings: string[];
+  /** The desktop size announced in the hello. */
+  desktopSize: [number, number];
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+export interface DrawEvent {
+  wid: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  coding: string;
+  seq: number;
+  rowstride: number;
+  rgbFormat?: string;
+  compression: PixelCompression;
+  flush: number;
+  scrolls?: number[][];
+  /** Exact-size copy, safe to transfer to a webview. */
+  data: Uint8Array;
+}
+
+export interface SessionEvents {
+  /** The server hello arrived and the session is usable. */
+  ready: [info: { serverVersion: string; encoder: string; insecure: boolean; tlsProtocol: string }];
+  'window-new': [window: WindowDescription];
+  'window-metadata': [update: { wid: number; title?: string; sizeConstraints?: SizeConstraints; modal?: boolean; transientFor?: number }];
+  'window-move-resize': [geometry: { wid: number; x: number; y: number; width: number; height: number }];
+  'window-lost': [wid: number];
+  'window-raise': [wid: number];
+  draw: [draw: DrawEvent];
+  cursor: [cursor: { png: Uint8Array; width: number; height: number; xhot: number; yhot: number } | null];
+  bell: [wid: number];
+  clipboard: [text: string];
+  /** Round-trip time of the last ping, in milliseconds. */
+  latency: [milliseconds: number];
+  /** The session ended: `reason` is a sentence a person can read. */
+  disconnected: [reason: string];
+}
