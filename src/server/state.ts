@@ -1,0 +1,106 @@
+/**
+ * State files: each server we start gets `<stateDir>/servers/<id>/server.json`, so that a
+ * later process (a reloaded VS Code window, `xpra-sessions stop`) can find and stop it.
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SERVER_MODES, type LocalServer } from './types';
+
+export const STATE_FILE_NAME = 'server.json';
+export const SESSION_FILE_NAME = 'session.xpra';
+
+/** Returns `$XDG_STATE_HOME/xpra-sessions`, or `~/.local/state/xpra-sessions` without it. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)
+    ? env.XDG_STATE_HOME
+    : path.join(os.homedir(), '.local', 'state');
+  return path.join(base, 'xpra-sessions');
+}
+
+export function serversDir(stateDir: string): string {
+  return path.join(stateDir, 'servers');
+}
+
+export function serverDir(stateDir: string, id: string): string {
+  return path.join(serversDir(stateDir), id);
+}
+
+/** Creates a folder and its missing parents with mode 0700, and tightens it if it existed. */
+export async function makePrivateDir(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fs.chmod(dir, 0o700);
+}
+
+/** Writes the state file through a temporary file, so a reader never sees half of it. */
+export async function writeState(server: LocalServer, dir: string): Promise<void> {
+  const file = path.join(dir, STATE_FILE_NAME);
+  const temporary = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temporary, `${JSON.stringify(server, null, 2)}\n`, { mode: 0o600 });
+  await fs.rename(temporary, file);
+}
+
+/** Reads and checks a state file; raises an error that names the file when it is invalid. */
+export function readState(file: string): LocalServer {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the server state file ${file}: ${describe(error)}`);
+  }
+  const problem = checkState(value);
+  if (problem) {
+    throw new Error(`invalid server state file ${file}: ${problem}`);
+  }
+  return value as LocalServer;
+}
+
+function checkState(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return 'not a JSON object';
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of ['pid', 'display', 'port'] as const) {
+    const field = record[key];
+    if (typeof field !== 'number' || !Number.isInteger(field) || field <= 0) {
+      return `${key} is not a positive integer`;
+    }
+  }
+  const strings = ['id', 'host', 'uri', 'sessionFile', 'caCertFile', 'clientCertFile',
+    'clientKeyFile', 'logFile', 'socketDir', 'start', 'startedAt'] as const;
+  for (const key of strings) {
+    if (typeof record[key] !== 'string') {
+      return `${key} is missing`;
+    }
+  }
+  if (!SERVER_MODES.includes(record.mode as never)) {
+    return `mode ${JSON.stringify(record.mode)} is not one of ${SERVER_MODES.join(', ')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Returns whether `pid` is a live xpra process for `display`. Checking the command line
+ * guards against a reused pid, so that we never signal an unrelated process.
+ */
+export function isServerProcess(pid: number, display: number): boolean {
+  let status: string;
+  let commandLine: string[];
+  try {
+    status = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return false;
+  }
+  // The state is the field after the parenthesised command name; Z is a zombie.
+  const state = status.slice(status.lastIndexOf(')') + 2, status.lastIndexOf(')') + 3);
+  if (state === 'Z' || state === 'X') {
+    return false;
+  }
+  const isXpra = commandLine.some((argument) => path.basename(argument) === 'xpra');
+  return isXpra && commandLine.includes(`:${display}`);
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
