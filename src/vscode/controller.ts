@@ -1,0 +1,245 @@
+import * as vscode from 'vscode';
+import type { TlsSettings } from '../client/types';
+import { XpraConnection, type AttachTarget, type WindowSummary } from './connection';
+import { errorMessage, type XpraLog } from './log';
+import { WindowPanel } from './panel';
+import { SecretPasswords } from './secrets';
+
+/** A tab left behind by a session that ended or by a window reload. */
+interface OrphanPanel {
+  panel: WindowPanel;
+  targetKey: string;
+  timer?: NodeJS.Timeout;
+}
+
+/** What is remembered about an open tab so it can be restored after a reload. */
+interface PanelRecord {
+  title: string;
+  target: AttachTarget;
+}
+
+const PANEL_RECORDS_KEY = 'xpra.openPanels';
+
+/** How long a restored tab waits for its server to be attached again before it closes. */
+const RESTORE_WAIT_MS = 60000;
+
+/** How long after an attach the windows have to take their old tabs before the rest close. */
+const ADOPTION_WINDOW_MS = 5000;
+
+export interface ConnectionSummary {
+  id: number;
+  uri: string;
+  state: XpraConnection['state'];
+  insecure: boolean;
+  latencyMs?: number;
+  reason?: string;
+  windows: WindowSummary[];
+}
+
+/** Keeps every connection of this window, their leftover tabs and what reattaches them. */
+export class XpraController implements vscode.Disposable {
+  private readonly connections: XpraConnection[] = [];
+  private readonly orphans: OrphanPanel[] = [];
+  private readonly changeEmitter = new vscode.EventEmitter<XpraConnection | undefined>();
+  /** Fires when a connection's state, latency, windows or tabs change. */
+  readonly onDidChange = this.changeEmitter.event;
+  private readonly passwords: SecretPasswords;
+  private recordTimer?: NodeJS.Timeout;
+  private readonly adopting = new WeakSet<XpraConnection>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: XpraLog,
+  ) {
+    this.passwords = new SecretPasswords(context.secrets, log);
+  }
+
+  /** The connection the status bar shows: the newest one that is not disconnected. */
+  get active(): XpraConnection | undefined {
+    const live = this.connections.filter((connection) => connection.state !== 'disconnected');
+    return live[live.length - 1] ?? this.connections[this.connections.length - 1];
+  }
+
+  get live(): XpraConnection[] {
+    return this.connections.filter((connection) => connection.state !== 'disconnected');
+  }
+
+  summaries(): ConnectionSummary[] {
+    return this.connections.map((connection) => ({
+      id: connection.id,
+      uri: connection.target.uri,
+      state: connection.state,
+      insecure: connection.insecure,
+      latencyMs: connection.latencyMs,
+      reason: connection.reason,
+      windows: connection.windowSummaries(),
+    }));
+  }
+
+  /**
+   * Attaches to `target`. The password, when the server asks for one, comes from
+   * SecretStorage or an input box and is stored only after the session started. Rejects with
+   * the engine's error; a stored password that the server rejected is forgotten.
+   */
+  async attach(target: AttachTarget): Promise<XpraConnection> {
+    const timeoutSeconds = vscode.workspace.getConfiguration('xpra').get<number>('connection.timeoutSeconds', 20);
+    const attempt = this.passwords.startAttempt();
+    const connection = new XpraConnection(target, {
+      extensionUri: this.context.extensionUri,
+      log: this.log,
+      timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+      getPassword: (request) => attempt.getPassword(request),
+      takeOrphanPanel: (orphanTarget, title) => this.takeOrphan(targetKey(orphanTarget), title),
+      releasePanels: (releasedTarget, panels) => this.addOrphans(targetKey(releasedTarget), panels, undefined),
+      changed: (changed) => this.changed(changed),
+    });
+    this.connections.push(connection);
+    this.changed(connection);
+    try {
+      await connection.open();
+    } catch (error) {
+      await attempt.failed(error);
+      this.closeOrphans(targetKey(target), `attach failed: ${errorMessage(error)}`);
+      throw error;
+    }
+    await attempt.succeeded();
+    this.prune();
+    return connection;
+  }
+
+  /** Disconnects one connection, or every live one when none is given. */
+  disconnect(connection?: XpraConnection): void {
+    for (const each of connection ? [connection] : this.live) each.disconnect();
+    this.prune();
+  }
+
+  /**
+   * Takes a tab that VS Code restored after a reload. Tabs of the same server are gathered,
+   * the server is attached to again, and its windows adopt them by title; tabs that no
+   * window adopts, or whose server cannot be reached, are closed.
+   */
+  restorePanel(webviewPanel: vscode.WebviewPanel): void {
+    const records = this.context.workspaceState.get<PanelRecord[]>(PANEL_RECORDS_KEY, []);
+    const record = records.find((each) => each.title === webviewPanel.title) ?? records[0];
+    const panel = new WindowPanel(webviewPanel, this.context.extensionUri, -1);
+    if (!record) {
+      this.log.info('session', `closing the restored tab "${webviewPanel.title}": its session is not known`);
+      panel.dispose();
+      return;
+    }
+    const key = targetKey(record.target);
+    const alreadyAttaching = this.live.some((connection) => targetKey(connection.target) === key);
+    this.addOrphans(key, [panel], RESTORE_WAIT_MS);
+    if (alreadyAttaching) return;
+    this.log.info('session', `attaching to ${record.target.uri} again to restore "${webviewPanel.title}"`);
+    this.attach(record.target).catch((error: unknown) => {
+      void vscode.window.showWarningMessage(
+        `Xpra: could not restore the session of "${webviewPanel.title}": ${errorMessage(error)}`,
+      );
+    });
+  }
+
+  dispose(): void {
+    this.disconnect();
+    for (const orphan of this.orphans.splice(0)) {
+      if (orphan.timer) clearTimeout(orphan.timer);
+      orphan.panel.dispose();
+    }
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.changeEmitter.dispose();
+  }
+
+  private changed(connection: XpraConnection): void {
+    if (connection.state === 'connected' && !this.adopting.has(connection)) {
+      this.adopting.add(connection);
+      // Windows arrive right after the hello; tabs that none of them took by then are stale.
+      const timer = setTimeout(() => {
+        if (connection.state === 'connected') {
+          this.closeOrphans(targetKey(connection.target), 'no window of the new session took it');
+        }
+      }, ADOPTION_WINDOW_MS);
+      this.context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+    }
+    this.changeEmitter.fire(connection);
+    this.scheduleRecord();
+  }
+
+  /** Drops ended connections except the newest, which the status bar still shows. */
+  private prune(): void {
+    const newest = this.connections[this.connections.length - 1];
+    for (let i = this.connections.length - 1; i >= 0; i--) {
+      const connection = this.connections[i];
+      if (connection.state === 'disconnected' && connection !== newest) this.connections.splice(i, 1);
+    }
+    this.changeEmitter.fire(undefined);
+  }
+
+  /**
+   * Keeps tabs for a later connection to the same server. Tabs of a session that ended stay
+   * (showing why it ended) until the person closes them; restored tabs close after `waitMs`.
+   */
+  private addOrphans(key: string, panels: WindowPanel[], waitMs: number | undefined): void {
+    for (const panel of panels) {
+      if (panel.isDisposed) continue;
+      const orphan: OrphanPanel = { panel, targetKey: key };
+      if (waitMs !== undefined) {
+        orphan.timer = setTimeout(() => this.closeOrphan(orphan, 'its server was not attached again'), waitMs);
+      }
+      // A tab closed by the person while it waits just leaves the pool.
+      panel.panel.onDidDispose(() => this.removeOrphan(orphan));
+      this.orphans.push(orphan);
+    }
+  }
+
+  private takeOrphan(key: string, title: string): WindowPanel | undefined {
+    const candidates = this.orphans.filter((orphan) => orphan.targetKey === key && !orphan.panel.isDisposed);
+    const chosen = candidates.find((orphan) => orphan.panel.panel.title === title) ?? candidates[0];
+    if (!chosen) return undefined;
+    this.removeOrphan(chosen);
+    return chosen.panel;
+  }
+
+  private removeOrphan(orphan: OrphanPanel): void {
+    const index = this.orphans.indexOf(orphan);
+    if (index >= 0) this.orphans.splice(index, 1);
+    if (orphan.timer) clearTimeout(orphan.timer);
+  }
+
+  private closeOrphan(orphan: OrphanPanel, why: string): void {
+    this.removeOrphan(orphan);
+    if (orphan.panel.isDisposed) return;
+    this.log.info('session', `closing the tab "${orphan.panel.panel.title}": ${why}`);
+    orphan.panel.dispose();
+  }
+
+  private closeOrphans(key: string, why: string): void {
+    for (const orphan of this.orphans.filter((each) => each.targetKey === key)) this.closeOrphan(orphan, why);
+  }
+
+  /** Remembers the open tabs and their servers (never a password) for a restore after reload. */
+  private scheduleRecord(): void {
+    if (this.recordTimer) return;
+    this.recordTimer = setTimeout(() => {
+      this.recordTimer = undefined;
+      const records: PanelRecord[] = [];
+      for (const connection of this.live) {
+        for (const window of connection.windowSummaries()) {
+          if (window.hasTab) records.push({ title: window.title || `Window ${window.wid}`, target: storableTarget(connection.target) });
+        }
+      }
+      void this.context.workspaceState.update(PANEL_RECORDS_KEY, records);
+    }, 500);
+  }
+}
+
+/** Identifies a server for pairing leftover tabs with a new connection. */
+function targetKey(target: AttachTarget): string {
+  return target.uri.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+/** Returns the target without secrets, for workspace state. */
+function storableTarget(target: AttachTarget): AttachTarget {
+  const tls: TlsSettings = { ...target.tls };
+  delete tls.keyPassphrase;
+  return { ...target, tls };
+}

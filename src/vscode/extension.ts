@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import { attachCommand } from './attach-command';
+import type { AttachTarget } from './connection';
+import { XpraController, type ConnectionSummary } from './controller';
+import { startLocalServerCommand, stopLocalServerCommand, type StartedLocalServer } from './local-server';
+import { errorMessage, XpraLog } from './log';
+import { WINDOW_VIEW_TYPE } from './panel';
+import { XpraStatusBar } from './statusbar';
+
+/**
+ * Set to `start-local-server` to start and attach a local server as soon as the extension
+ * activates; `npm run demo` uses it so that no person has to run the command.
+ */
+export const DEMO_ENVIRONMENT_VARIABLE = 'XPRA_SESSIONS_DEMO';
+
+/** What `activate` returns: used by the integration tests and by scripts. */
+export interface XpraExtensionApi {
+  attach(target: AttachTarget): Promise<boolean>;
+  startLocalServer(): Promise<StartedLocalServer | undefined>;
+  connections(): ConnectionSummary[];
+  statusText(): string;
+  disconnectAll(): void;
+}
+
+export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
+  const log = new XpraLog();
+  const sessions = new XpraController(context, log);
+  const statusBar = new XpraStatusBar(sessions);
+  context.subscriptions.push(log, sessions, statusBar);
+
+  const startLocal = (): Promise<StartedLocalServer | undefined> => startLocalServerCommand(context, sessions, log);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('xpra.attach', (argument?: unknown) => attachCommand(sessions, log, argument)),
+    vscode.commands.registerCommand('xpra.disconnect', () => disconnectCommand(sessions)),
+    vscode.commands.registerCommand('xpra.startLocalServer', startLocal),
+    vscode.commands.registerCommand('xpra.stopLocalServer', (argument?: unknown) =>
+      stopLocalServerCommand(context, sessions, log, argument),
+    ),
+    vscode.commands.registerCommand('xpra.showLog', () => log.show()),
+    vscode.window.registerWebviewPanelSerializer(WINDOW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => sessions.restorePanel(panel),
+    }),
+  );
+
+  log.info('extension', `activated in ${vscode.env.appName} ${vscode.version} (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+  if (process.env[DEMO_ENVIRONMENT_VARIABLE] === 'start-local-server') {
+    log.info('extension', `${DEMO_ENVIRONMENT_VARIABLE} is set: starting a local server`);
+    void startLocal().catch((error: unknown) => log.error('server', `demo start failed: ${errorMessage(error)}`));
+  }
+
+  return {
+    attach: (target) => attachCommand(sessions, log, target),
+    startLocalServer: startLocal,
+    connections: () => sessions.summaries(),
+    statusText: () => statusBar.text,
+    disconnectAll: () => sessions.disconnect(),
+  };
+}
+
+/** Nothing to do: the disposables in context.subscriptions end the sessions. Local servers keep running. */
+export function deactivate(): void {}
+
+interface ConnectionPick extends vscode.QuickPickItem {
+  id: number;
+}
+
+async function disconnectCommand(sessions: XpraController): Promise<void> {
+  const live = sessions.live;
+  if (live.length === 0) {
+    void vscode.window.showInformationMessage('Xpra: no session is attached.');
+    return;
+  }
+  if (live.length === 1) {
+    sessions.disconnect(live[0]);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick<ConnectionPick>(
+    [
+      ...live.map((connection) => ({ label: connection.label, description: connection.state, id: connection.id })),
+      { label: 'All sessions', id: -1 },
+    ],
+    { title: 'Xpra: Disconnect', placeHolder: 'Pick the session to end' },
+  );
+  if (!picked) return;
+  if (picked.id === -1) sessions.disconnect();
+  else sessions.disconnect(live.find((connection) => connection.id === picked.id));
+}

@@ -1,0 +1,118 @@
+import * as vscode from 'vscode';
+import { offerLog } from './attach-command';
+import type { AttachTarget } from './connection';
+import type { XpraController } from './controller';
+import { listLocalServers, startLocalServer, stopLocalServer, type LocalServer } from './engine';
+import { errorMessage, type XpraLog } from './log';
+
+/** The target that attaches to a local server: verified against its CA, with its client certificate. */
+export function localServerTarget(server: LocalServer): AttachTarget {
+  return {
+    uri: server.uri,
+    tls: {
+      verifyMode: 'required',
+      caCertFile: server.caCertFile,
+      certFile: server.clientCertFile,
+      keyFile: server.clientKeyFile,
+    },
+    label: `local server :${server.display}`,
+    localServerId: server.id,
+  };
+}
+
+/** Where this extension keeps its servers' certificates, keys and state files. */
+export function localStateDir(context: vscode.ExtensionContext): string {
+  return context.globalStorageUri.fsPath;
+}
+
+export interface StartedLocalServer {
+  server: LocalServer;
+  attached: boolean;
+}
+
+/**
+ * "Xpra: Start Local Secured Server": starts xpra on 127.0.0.1 running the command of
+ * `xpra.localServer.command`, then attaches to it; its first window opens in a tab.
+ */
+export async function startLocalServerCommand(
+  context: vscode.ExtensionContext,
+  controller: XpraController,
+  log: XpraLog,
+): Promise<StartedLocalServer | undefined> {
+  const start = vscode.workspace.getConfiguration('xpra').get<string>('localServer.command', 'xterm').trim() || 'xterm';
+  let server: LocalServer;
+  try {
+    server = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Xpra: starting a local server with ${start}…` },
+      () => startLocalServer({ stateDir: localStateDir(context), start, mode: 'ssl', logger: log }),
+    );
+  } catch (error) {
+    log.error('server', `starting a local server failed: ${errorMessage(error)}`);
+    offerLog(log, `Xpra: could not start a local server: ${errorMessage(error)}`);
+    return undefined;
+  }
+  log.info('server', `local server :${server.display} (pid ${server.pid}) listens on ${server.uri}`);
+  const target = localServerTarget(server);
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Xpra: attaching to ${target.label}…` },
+      () => controller.attach(target),
+    );
+  } catch (error) {
+    offerLog(log, `Xpra: the local server started (${server.uri}) but attaching failed: ${errorMessage(error)}`);
+    return { server, attached: false };
+  }
+  return { server, attached: true };
+}
+
+interface ServerPick extends vscode.QuickPickItem {
+  server: LocalServer;
+}
+
+/** "Xpra: Stop Local Server": disconnects from the chosen server of ours and stops it. */
+export async function stopLocalServerCommand(
+  context: vscode.ExtensionContext,
+  controller: XpraController,
+  log: XpraLog,
+  argument?: unknown,
+): Promise<boolean> {
+  let servers: LocalServer[];
+  try {
+    const listed = await listLocalServers(localStateDir(context));
+    servers = listed.flatMap((entry) => (entry.ours ? [entry.server] : []));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Xpra: could not list the local servers: ${errorMessage(error)}`);
+    return false;
+  }
+  let server = servers.find((each) => each.id === argument || each.sessionFile === argument);
+  if (!server) {
+    if (servers.length === 0) {
+      void vscode.window.showInformationMessage('Xpra: no local server started by this extension is running.');
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick<ServerPick>(
+      servers.map((each) => ({
+        label: `:${each.display} ${each.start}`,
+        description: each.uri,
+        detail: `pid ${each.pid}, started ${each.startedAt}`,
+        server: each,
+      })),
+      { title: 'Xpra: Stop Local Server', placeHolder: 'Pick the server to stop' },
+    );
+    if (!picked) return false;
+    server = picked.server;
+  }
+  const stopping = server;
+  for (const connection of controller.live) {
+    if (connection.target.localServerId === stopping.id) controller.disconnect(connection);
+  }
+  try {
+    await stopLocalServer(stopping, { stateDir: localStateDir(context), logger: log });
+  } catch (error) {
+    log.error('server', `stopping local server :${stopping.display} failed: ${errorMessage(error)}`);
+    void vscode.window.showErrorMessage(`Xpra: could not stop local server :${stopping.display}: ${errorMessage(error)}`);
+    return false;
+  }
+  log.info('server', `stopped local server :${stopping.display} (pid ${stopping.pid})`);
+  return true;
+}

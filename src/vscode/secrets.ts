@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { errorMessage, type XpraLog } from './log';
+
+export interface PasswordRequest {
+  prompt: string;
+  username?: string;
+  host: string;
+  port: number;
+}
+
+/** The SecretStorage key of a server's password: one per user, host and port. */
+export function passwordKey(request: { username?: string; host: string; port: number }): string {
+  const host = request.host.includes(':') ? `[${request.host}]` : request.host;
+  return `xpra.password/${request.username ?? ''}@${host.toLowerCase()}:${request.port}`;
+}
+
+/** Whether an attach error means the server rejected the password. */
+export function isAuthenticationFailure(error: unknown): boolean {
+  return /authenticat|password/i.test(errorMessage(error));
+}
+
+/**
+ * Server passwords in VS Code's SecretStorage. A password typed into the input box is
+ * stored only once the session started with it; a stored password the server rejected
+ * is deleted so the next attach asks again.
+ */
+export class SecretPasswords {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: XpraLog,
+  ) {}
+
+  startAttempt(): PasswordAttempt {
+    return new PasswordAttempt(this.secrets, this.log);
+  }
+}
+
+/** The password handling of one attach. */
+export class PasswordAttempt {
+  private storedKey?: string;
+  private typed?: { key: string; password: string };
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: XpraLog,
+  ) {}
+
+  /** Returns the stored password on the first request, otherwise asks; undefined cancels. */
+  async getPassword(request: PasswordRequest): Promise<string | undefined> {
+    const key = passwordKey(request);
+    if (this.storedKey === undefined) {
+      const stored = await this.secrets.get(key);
+      if (stored !== undefined) {
+        this.storedKey = key;
+        this.log.debug('auth', `using the stored password for ${describe(request)}`);
+        return stored;
+      }
+    }
+    const password = await vscode.window.showInputBox({
+      title: `Xpra: password for ${describe(request)}`,
+      prompt: request.prompt || `The server ${describe(request)} requires a password.`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (password === undefined) {
+      this.log.info('auth', `password entry for ${describe(request)} was cancelled`);
+      return undefined;
+    }
+    this.typed = { key, password };
+    return password;
+  }
+
+  async succeeded(): Promise<void> {
+    if (!this.typed) return;
+    await this.secrets.store(this.typed.key, this.typed.password);
+    this.log.info('auth', 'stored the password in VS Code secret storage');
+  }
+
+  async failed(error: unknown): Promise<void> {
+    if (this.storedKey === undefined || !isAuthenticationFailure(error)) return;
+    await this.secrets.delete(this.storedKey);
+    this.log.info('auth', 'the server rejected the stored password, so it was removed from secret storage');
+  }
+}
+
+function describe(request: { username?: string; host: string; port: number }): string {
+  const host = request.host.includes(':') ? `[${request.host}]` : request.host;
+  return `${request.username ? `${request.username}@` : ''}${host}:${request.port}`;
+}
