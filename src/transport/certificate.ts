@@ -66,10 +66,8 @@ export function toX509Certificate(certificate: X509Certificate | Uint8Array | st
 /** Summarizes a certificate given as node's X509Certificate, DER bytes or PEM text. */
 export function summarizeCertificate(certificate: X509Certificate | Uint8Array | string): CertificateSummary {
   const cert = toX509Certificate(certificate);
-  const parsed = new x509.X509Certificate(cert.raw);
+  const { keyUsageExtension, basicConstraints } = readExtensions(cert);
   const subjectAltNames = parseSubjectAltNames(cert.subjectAltName);
-  const keyUsageExtension = parsed.getExtension(x509.KeyUsagesExtension);
-  const basicConstraints = parsed.getExtension(x509.BasicConstraintsExtension);
   const subject = oneLineName(cert.subject);
   return {
     subject,
@@ -93,6 +91,22 @@ export function summarizeCertificate(certificate: X509Certificate | Uint8Array |
     publicKey: describePublicKey(cert),
     pem: cert.toString(),
   };
+}
+
+/** Reads keyUsage and basicConstraints, which node does not expose; undefined when unreadable. */
+function readExtensions(cert: X509Certificate): {
+  keyUsageExtension?: x509.KeyUsagesExtension;
+  basicConstraints?: x509.BasicConstraintsExtension;
+} {
+  try {
+    const parsed = new x509.X509Certificate(cert.raw);
+    return {
+      keyUsageExtension: parsed.getExtension(x509.KeyUsagesExtension) ?? undefined,
+      basicConstraints: parsed.getExtension(x509.BasicConstraintsExtension) ?? undefined,
+    };
+  } catch {
+    return {};
+  }
 }
 
 function verifiesWithOwnKey(cert: X509Certificate): boolean {

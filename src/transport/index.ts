@@ -15,3 +15,30 @@ export {
   type DecodedCaData,
 } from './ca-data';
 export { formatDate, parseSubjectAltNames, summarizeCertificate, toX509Certificate, type CertificateSummary } from './certificate';
+export { ServerUriError, formatServerUri, parseServerUri, type ServerMode, type ServerUri } from './uri';
+export {
+  TlsSettingsError,
+  buildTlsOptions,
+  type BuiltTlsOptions,
+  type TlsSettings,
+  type TlsTarget,
+  type VerifyMode,
+} from './tls-options';
+export {
+  ConnectionError,
+  TlsVerificationError,
+  handshakeError,
+  verificationError,
+  type ConnectionErrorCode,
+  type TlsCheck,
+  type TlsFailureContext,
+} from './errors';
+export {
+  DEFAULT_TIMEOUT_MS,
+  checkTls,
+  connectTls,
+  type ConnectOptions,
+  type TlsCheckResult,
+  type TlsConnection,
+  type TransportLogger,
+} from './connect';

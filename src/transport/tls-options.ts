@@ -1,0 +1,165 @@
+/**
+ * node:tls connect options from xpra-style TLS settings: verification on by default, the
+ * system roots plus the given CA, TLS 1.2 or 1.3, and no ALPN.
+ */
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { isIP } from 'node:net';
+import * as tls from 'node:tls';
+import { CaDataError, decodeCaData, parsePemCertificates } from './ca-data';
+
+export type VerifyMode = 'none' | 'optional' | 'required';
+
+/** TLS settings, named after xpra's `ssl-*` options. */
+export interface TlsSettings {
+  /** `ssl-ca-certs`: a PEM file of CA certificates trusted in addition to the system roots. */
+  caCertFile?: string;
+  /** `ssl-ca-data`: hex of PEM or DER, `0x`, `b64:` or `base64:` prefixed, or bare base64. */
+  caData?: string;
+  /** `ssl-server-verify-mode`. As in xpra, `optional` verifies exactly like `required` on a client. */
+  verifyMode: VerifyMode;
+  /** `ssl-server-hostname`: the name checked against the certificate and sent as SNI. */
+  serverHostname?: string;
+  /** `ssl-cert`: client certificate PEM file; it may also contain the key. */
+  certFile?: string;
+  /** `ssl-key`: client private key PEM file. */
+  keyFile?: string;
+  keyPassphrase?: string;
+}
+
+export interface TlsTarget {
+  host: string;
+  port: number;
+}
+
+export interface BuiltTlsOptions {
+  /** Options for `tls.connect`; add `socket` to run TLS over an existing connection. */
+  options: tls.ConnectionOptions;
+  /** The host name or address that the certificate must name. */
+  checkedHost: string;
+  /** True when verification is off (verify mode `none`); the UI must say so. */
+  insecure: boolean;
+  clientCertificateSent: boolean;
+}
+
+/** A TLS setting that cannot be used: missing file, invalid CA, key not matching. */
+export class TlsSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TlsSettingsError';
+  }
+}
+
+const VERIFY_MODES: readonly VerifyMode[] = ['none', 'optional', 'required'];
+
+/** Builds `tls.connect` options for `target`, reading the CA, certificate and key files. */
+export async function buildTlsOptions(target: TlsTarget, settings: TlsSettings): Promise<BuiltTlsOptions> {
+  if (!VERIFY_MODES.includes(settings.verifyMode)) {
+    throw new TlsSettingsError(`invalid verify mode '${String(settings.verifyMode)}': expected none, optional or required`);
+  }
+  const insecure = settings.verifyMode === 'none';
+  const checkedHost = stripBrackets(settings.serverHostname?.trim() || target.host);
+  const extraCas = await loadCaCertificates(settings);
+  const clientCredentials = await loadClientCredentials(settings);
+
+  const options: tls.ConnectionOptions = {
+    host: target.host,
+    port: target.port,
+    ca: [...tls.rootCertificates, ...extraCas],
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    rejectUnauthorized: !insecure,
+    // Node would check the servername or, failing that, the host option, which is
+    // "localhost" for TLS over an existing socket; this always checks the host requested.
+    checkServerIdentity: (_name: string, certificate: tls.PeerCertificate) =>
+      tls.checkServerIdentity(checkedHost, certificate),
+    ...clientCredentials,
+  };
+  // SNI carries host names only (RFC 6066 section 3), so an address sends none.
+  if (isIP(checkedHost) === 0) {
+    options.servername = checkedHost;
+  }
+  return { options, checkedHost, insecure, clientCertificateSent: clientCredentials.cert !== undefined };
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+async function loadCaCertificates(settings: TlsSettings): Promise<string[]> {
+  const pems: string[] = [];
+  if (settings.caCertFile) {
+    const text = await readSettingFile(settings.caCertFile, 'CA certificate file');
+    try {
+      pems.push(...parsePemCertificates(text).map((certificate) => certificate.toString()));
+    } catch (error) {
+      throw new TlsSettingsError(`invalid CA certificate file ${settings.caCertFile}: ${(error as Error).message}`);
+    }
+  }
+  if (settings.caData?.trim()) {
+    try {
+      pems.push(decodeCaData(settings.caData));
+    } catch (error) {
+      if (error instanceof CaDataError) {
+        throw new TlsSettingsError(error.message);
+      }
+      throw error;
+    }
+  }
+  return pems;
+}
+
+async function loadClientCredentials(settings: TlsSettings): Promise<{ cert?: string; key?: string; passphrase?: string }> {
+  if (!settings.certFile) {
+    if (settings.keyFile) {
+      throw new TlsSettingsError(`client key ${settings.keyFile} given without a client certificate (ssl-cert)`);
+    }
+    return {};
+  }
+  const certText = await readSettingFile(settings.certFile, 'client certificate file');
+  const keyText = settings.keyFile ? await readSettingFile(settings.keyFile, 'client key file') : certText;
+  const keySource = settings.keyFile ?? settings.certFile;
+  let certificate: X509Certificate;
+  try {
+    certificate = parsePemCertificates(certText)[0];
+  } catch (error) {
+    throw new TlsSettingsError(`invalid client certificate file ${settings.certFile}: ${(error as Error).message}`);
+  }
+  let publicKey: Buffer;
+  try {
+    const key = createPrivateKey({ key: keyText, passphrase: settings.keyPassphrase });
+    publicKey = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  } catch (error) {
+    throw new TlsSettingsError(describeKeyError(keySource, settings, error as Error & { code?: string }));
+  }
+  if (!publicKey.equals(certificate.publicKey.export({ format: 'der', type: 'spki' }))) {
+    throw new TlsSettingsError(`client key ${keySource} does not match the certificate ${settings.certFile}`);
+  }
+  return { cert: certText, key: keyText, ...(settings.keyPassphrase !== undefined ? { passphrase: settings.keyPassphrase } : {}) };
+}
+
+function describeKeyError(keySource: string, settings: TlsSettings, error: Error & { code?: string }): string {
+  const encrypted = /ENCRYPTED/.test(error.message) || error.code === 'ERR_MISSING_PASSPHRASE';
+  if (error.code === 'ERR_MISSING_PASSPHRASE' || (encrypted && settings.keyPassphrase === undefined)) {
+    return `client key ${keySource} is encrypted: a passphrase is required`;
+  }
+  if (settings.keyPassphrase !== undefined && /bad decrypt|decrypt/i.test(error.message)) {
+    return `client key ${keySource} could not be decrypted: wrong passphrase`;
+  }
+  return `invalid client key ${keySource}: ${error.message}`;
+}
+
+async function readSettingFile(file: string, what: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new TlsSettingsError(`${what} not found: ${file}`);
+    }
+    if (code === 'EACCES') {
+      throw new TlsSettingsError(`${what} is not readable (permission denied): ${file}`);
+    }
+    throw new TlsSettingsError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+  }
+}
