@@ -73,26 +73,6 @@ export async function waitUntilReady(check: ReadinessCheck): Promise<void> {
   }
 }
 
-/**
- * Returns xpra's reason when it could not run `command` (xpra 3.1.3 logs "Error spawning
- * child 'COMMAND':" and the reason on the next line), or undefined.
- */
-export async function findSpawnError(logFile: string, command: string): Promise<string | undefined> {
-  let lines: string[];
-  try {
-    lines = (await fs.readFile(logFile, 'utf8')).split('\n');
-  } catch {
-    return undefined;
-  }
-  const marker = `Error spawning child '${command}'`;
-  const index = lines.findIndex((line) => line.includes(marker));
-  if (index < 0) {
-    return undefined;
-  }
-  const reason = (lines[index + 1] ?? '').replace(/^[\d-]+ [\d:,]+\s*/, '').trim();
-  return reason || 'no reason given';
-}
-
 async function logContains(logFile: string, text: string): Promise<boolean> {
   try {
     return (await fs.readFile(logFile, 'utf8')).includes(text);

@@ -6,14 +6,14 @@ import * as path from 'node:path';
 import { ensureLocalCertificates } from './certificates';
 import { buildServerArguments, buildServerEnvironment, type ServerLayout } from './arguments';
 import { findFreeDisplay, findFreePort, isDisplayInUse, isPortFree } from './ports';
-import { ServerStartError, findSpawnError, readLogTail, waitUntilReady } from './readiness';
+import { ServerStartError, readLogTail, waitUntilReady } from './readiness';
 import { writeSessionFile } from './session-file';
 import {
   SESSION_FILE_NAME, STATE_FILE_NAME, describe, makePrivateDir, serverDir, writeState,
 } from './state';
 import { terminateProcess } from './stop';
 import { SERVER_MODES, type LocalServer, type StartOptions } from './types';
-import { findXpra } from './xpra';
+import { commandProgram, findExecutable, findXpra } from './xpra';
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const DEFAULT_START_COMMAND = 'xterm';
@@ -34,6 +34,10 @@ export async function startLocalServer(options: StartOptions): Promise<LocalServ
   const log = options.logger;
   checkOptions(options, mode, start);
   const xpra = findXpra(env);
+  const program = commandProgram(start);
+  if (!findExecutable(program, env)) {
+    throw new Error(`the start command '${program}' was not found on PATH; install it or give another --start`);
+  }
 
   const stateDir = path.resolve(options.stateDir);
   const certificates = await ensureLocalCertificates(path.join(stateDir, 'certificates'),
@@ -73,11 +77,6 @@ export async function startLocalServer(options: StartOptions): Promise<LocalServ
         timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
         tls: await readTlsMaterial(certificates),
       });
-      const spawnError = await findSpawnError(server.logFile, start);
-      if (spawnError) {
-        throw new ServerStartError(`xpra could not run the start command '${start}': ${spawnError}`,
-          server.logFile, await readLogTail(server.logFile));
-      }
     } catch (error) {
       log?.error('server', `xpra on :${display} failed to start: ${describe(error)}`);
       await abandon(server, child.exitStatus);

@@ -69,7 +69,10 @@ export function locateStateFile(target: string, options: StopOptions = {}): stri
       return candidate;
     }
   }
-  throw new Error(`no local server '${target}': give the path of its session file or its id`);
+  if (target.includes('/') || target.endsWith('.xpra')) {
+    throw new Error(`session file ${target} not found: the server was stopped already, or the path is wrong`);
+  }
+  throw new Error(`no local server with id '${target}': give the path of its session file or its id`);
 }
 
 async function askXpraToStop(server: LocalServer, env: NodeJS.ProcessEnv, log?: Logger): Promise<void> {

@@ -57,18 +57,39 @@ function readOsRelease(): Record<string, string> {
 /** Returns the absolute path of the xpra executable on PATH, or raises `XpraMissingError`. */
 export function findXpra(env: NodeJS.ProcessEnv = process.env): string {
   const names = process.platform === 'win32' ? ['xpra.exe', 'xpra_cmd.exe'] : ['xpra'];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) {
-      continue;
-    }
-    for (const name of names) {
-      const candidate = path.resolve(dir, name);
-      if (isExecutableFile(candidate)) {
-        return candidate;
-      }
+  for (const name of names) {
+    const found = findExecutable(name, env);
+    if (found) {
+      return found;
     }
   }
   throw new XpraMissingError(installCommand());
+}
+
+/** Returns the absolute path of `name` (a path, or a name looked up on PATH), or undefined. */
+export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (name.includes('/')) {
+    return isExecutableFile(name) ? path.resolve(name) : undefined;
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    const candidate = dir ? path.resolve(dir, name) : undefined;
+    if (candidate && isExecutableFile(candidate)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Returns the program of a start command: its first word, split the way xpra splits it
+ * (POSIX shell quoting, no expansion).
+ */
+export function commandProgram(command: string): string {
+  const match = /^\s*(?:'([^']*)'|"((?:[^"\\]|\\.)*)"|((?:[^\s'"\\]|\\.)+))/.exec(command);
+  if (!match) {
+    return '';
+  }
+  return match[1] ?? match[2]?.replace(/\\(.)/g, '$1') ?? match[3].replace(/\\(.)/g, '$1');
 }
 
 function isExecutableFile(file: string): boolean {
