@@ -1,0 +1,93 @@
+/**
+ * Turns a session file into the settings the attach code takes, so that attaching from a file
+ * in the editor and from the command line read the file's options the same way, with xpra's
+ * rules: a repeated single-valued key counts as unset, and an invalid `mode` means tcp.
+ */
+import { parseSessionFile, readerValues, type ParsedSessionFile } from './parser';
+
+/** The same shape as TlsSettings of the client, named after xpra's ssl-* options. */
+export interface SessionTlsSettings {
+  caCertFile?: string;
+  caData?: string;
+  verifyMode: 'none' | 'optional' | 'required';
+  serverHostname?: string;
+  certFile?: string;
+  keyFile?: string;
+  keyPassphrase?: string;
+}
+
+export interface SessionAttachSettings {
+  /** `ssl://host:port/` or `tcp://host:port/`, with IPv6 hosts in brackets. */
+  uri: string;
+  mode: 'ssl' | 'tcp';
+  host: string;
+  port: number;
+  username?: string;
+  /** The clear-text `password` of the file, when it has one. */
+  password?: string;
+  tls: SessionTlsSettings;
+  /** `ssl-check-hostname=no`; the caller decides whether it honours this. */
+  checkHostname: boolean;
+}
+
+/** A session file that cannot be attached as written. */
+export class SessionFileError extends Error {
+  override name = 'SessionFileError';
+}
+
+const SUPPORTED_MODES: Record<string, 'ssl' | 'tcp'> = { ssl: 'ssl', tcp: 'tcp' };
+const VERIFY_MODES = new Set(['none', 'optional', 'required']);
+
+export function toAttachSettings(file: string | ParsedSessionFile): SessionAttachSettings {
+  const parsed = typeof file === 'string' ? parseSessionFile(file) : file;
+  const values = readerValues(parsed);
+  const get = (key: string): string | undefined => {
+    const value = values.get(key);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const modeText = get('mode') ?? 'tcp';
+  const mode = SUPPORTED_MODES[modeText];
+  if (!mode) {
+    throw new SessionFileError(`mode '${modeText}' is not supported for attaching: use mode=ssl`);
+  }
+  const host = get('host');
+  if (!host) {
+    throw new SessionFileError("the session file has no 'host'");
+  }
+  const portText = get('port');
+  const port = portText === undefined ? NaN : Number(portText.trim().replace(/_/g, ''));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new SessionFileError(portText === undefined ? "the session file has no 'port'" : `invalid port '${portText}': use 1 to 65535`);
+  }
+  const verifyText = (get('ssl-server-verify-mode') ?? 'required').toLowerCase();
+  if (!VERIFY_MODES.has(verifyText)) {
+    throw new SessionFileError(`invalid ssl-server-verify-mode '${verifyText}': use none, optional or required`);
+  }
+  const caCerts = get('ssl-ca-certs');
+  const checkHostname = !/^(no|false|0|off)$/i.test(get('ssl-check-hostname') ?? 'yes');
+  const tls: SessionTlsSettings = {
+    verifyMode: verifyText as SessionTlsSettings['verifyMode'],
+    caCertFile: caCerts === 'default' ? undefined : caCerts,
+    caData: get('ssl-ca-data'),
+    serverHostname: get('ssl-server-hostname'),
+    certFile: get('ssl-cert'),
+    keyFile: get('ssl-key'),
+    keyPassphrase: get('ssl-key-password'),
+  };
+  for (const key of Object.keys(tls) as (keyof SessionTlsSettings)[]) {
+    if (tls[key] === undefined) {
+      delete tls[key];
+    }
+  }
+  const uriHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    uri: `${mode}://${uriHost}:${port}/`,
+    mode,
+    host,
+    port,
+    username: get('username'),
+    password: get('password'),
+    tls,
+    checkHostname,
+  };
+}

@@ -1,0 +1,295 @@
+/** Rules about TLS: the ssl-* options, the trust settings and the certificates in ssl-ca-data. */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { isIpAddress, type ValidationContext } from '../context';
+import { analyzeCaData, type CaDataAnalysis } from '../ca-data-check';
+import { valueSubrange, type Entry } from '../parser';
+import { formatVersions, getOption } from '../schema';
+import { suggest } from '../suggest';
+import type { CertificateSummary } from '../../transport';
+
+/** `ssl-protocol` names after xpra's upper-casing and V rewrite (Python 3.11, OpenSSL 3.0). */
+const PROTOCOLS = ['TLSv1_2', 'TLS', 'SSLv23', 'TLS_CLIENT', 'TLSv1', 'TLSv1_1'];
+const VERIFY_FLAGS = ['X509_STRICT', 'DEFAULT', 'CRL_CHECK_LEAF', 'CRL_CHECK_CHAIN', 'X509_TRUSTED_FIRST', 'X509_PARTIAL_CHAIN', 'ALLOW_PROXY_CERTS'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+const EXPIRY_WARNING_DAYS = 30;
+
+export function checkSsl(context: ValidationContext): void {
+  checkSslWithoutTls(context);
+  checkVerifyMode(context);
+  checkProtocol(context);
+  checkCommaItems(context, 'ssl-options', getOption('ssl-options')?.allowedValues ?? []);
+  checkCommaItems(context, 'ssl-verify-flags', VERIFY_FLAGS);
+  checkVerifyFlags(context);
+  checkCaCerts(context);
+  checkClientCertificate(context);
+  for (const entry of context.entries('ssl-ca-data')) {
+    checkCaData(context, entry);
+  }
+}
+
+function checkSslWithoutTls(context: ValidationContext): void {
+  if (context.isTlsMode()) {
+    return;
+  }
+  for (const entry of context.parsed.entries) {
+    const option = getOption(entry.key);
+    if (entry.key.startsWith('ssl-') && option && option.scope !== 'server' && entry.key !== 'ssl-client-verify-mode') {
+      context.add(entry.keyRange, 'warning', 'ssl-option-ignored', `'${entry.key}' is ignored unless mode is ssl or wss (mode is ${context.mode}).`);
+    }
+  }
+}
+
+function checkVerifyMode(context: ValidationContext): void {
+  const entry = context.last('ssl-server-verify-mode');
+  if (!entry || !context.verifyModeIsNone() || !context.isTlsMode()) {
+    return;
+  }
+  context.add(entry.valueRange, 'warning', 'verify-none', "ssl-server-verify-mode=none turns off server authentication: anyone on the path can read and change the session. Use 'required' with ssl-ca-data or ssl-ca-certs.", {
+    fixes: [{ title: 'Verify the server (required)', preferred: true, edits: [{ range: entry.valueRange, newText: 'required' }] }],
+  });
+  const trust = context.last('ssl-ca-data') ?? context.last('ssl-ca-certs');
+  if (trust) {
+    context.add(trust.keyRange, 'warning', 'verify-none-with-ca', `'${trust.key}' has no effect while ssl-server-verify-mode=none.`);
+  }
+  const protocol = context.scalar('ssl-protocol');
+  const protocolEntry = context.last('ssl-protocol');
+  if (protocolEntry && protocol && normaliseProtocol(protocol) === 'TLS_CLIENT') {
+    context.add(protocolEntry.valueRange, 'error', 'protocol-verify-none', 'ssl-protocol=TLS_CLIENT cannot be combined with ssl-server-verify-mode=none: Python raises ValueError when connecting.');
+  }
+}
+
+/** xpra upper-cases the protocol and then writes every V as v (so TLS_SERVER never matches). */
+function normaliseProtocol(value: string): string {
+  return value.toUpperCase().replace(/V/g, 'v');
+}
+
+function checkProtocol(context: ValidationContext): void {
+  for (const entry of context.entries('ssl-protocol')) {
+    if (entry.value === '') {
+      context.add(entry.valueRange, 'error', 'empty-value', 'An empty ssl-protocol fails when connecting. Remove the line to use the default.');
+      continue;
+    }
+    const normalised = normaliseProtocol(entry.value);
+    if (!PROTOCOLS.includes(normalised)) {
+      const suggestion = suggest(entry.value, PROTOCOLS);
+      const why = normalised === 'TLSv1_3' ? ' There is no TLSv1_3 protocol: use TLS, which negotiates TLS 1.3.' : normalised === 'TLS_SERvER' ? ' TLS_SERVER cannot be selected because xpra rewrites its V.' : '';
+      context.add(entry.valueRange, 'error', 'invalid-protocol', `'${entry.value}' is not an ssl-protocol xpra can use.${why} Use one of: ${PROTOCOLS.join(', ')}.`, {
+        fixes: suggestion ? [{ title: `Change to '${suggestion.value}'`, edits: [{ range: entry.valueRange, newText: suggestion.value }] }] : [],
+      });
+    } else if (normalised === 'TLSv1' || normalised === 'TLSv1_1') {
+      context.add(entry.valueRange, 'warning', 'obsolete-protocol', `${normalised} is obsolete and modern servers refuse the handshake. Use TLS or TLSv1_2.`);
+    }
+  }
+}
+
+function checkCommaItems(context: ValidationContext, key: string, known: string[]): void {
+  for (const entry of context.entries(key)) {
+    let offset = 0;
+    for (const raw of entry.value.split(',')) {
+      const item = raw.trim();
+      const itemOffset = offset + raw.indexOf(item);
+      offset += raw.length + 1;
+      if (item === '' || known.includes(item.toUpperCase())) {
+        continue;
+      }
+      const suggestion = suggest(item.toUpperCase(), known);
+      const hint = suggestion ? ` Did you mean '${suggestion.value}'?` : '';
+      context.add(valueSubrange(entry, itemOffset, item.length), 'error', 'invalid-ssl-item', `'${item}' is not a known ${key} item, so xpra fails when connecting.${hint}`, {
+        fixes: suggestion ? [{ title: `Change to '${suggestion.value}'`, edits: [{ range: valueSubrange(entry, itemOffset, item.length), newText: suggestion.value }] }] : [],
+      });
+    }
+  }
+}
+
+function checkVerifyFlags(context: ValidationContext): void {
+  const entry = context.last('ssl-verify-flags');
+  if (!entry) {
+    return;
+  }
+  const flags = context.verifyFlags();
+  if (flags.some((flag) => flag.startsWith('CRL_CHECK'))) {
+    context.add(entry.valueRange, 'warning', 'crl-flag', 'CRL checks need a certificate revocation list, which a session file cannot provide: the handshake fails with "unable to get certificate CRL".');
+  }
+  if (!flags.includes('X509_STRICT')) {
+    context.add(entry.valueRange, 'info', 'strict-checks-off', 'Without X509_STRICT, OpenSSL skips its strict certificate checks.');
+  }
+  const hostnameEntry = context.last('ssl-check-hostname');
+  if (hostnameEntry && !context.booleanValue('ssl-check-hostname', true) && !context.verifyModeIsNone()) {
+    context.add(hostnameEntry.valueRange, 'warning', 'hostname-check-off', 'With ssl-check-hostname off, any certificate from a trusted CA is accepted for this server.');
+  }
+}
+
+function checkCaCerts(context: ValidationContext): void {
+  for (const entry of context.entries('ssl-ca-certs')) {
+    const path = entry.value;
+    if (path === '' || path === 'default') {
+      continue;
+    }
+    if (path.startsWith('~') || path.includes('$')) {
+      const home = context.options.homeDirectory;
+      const fixes = home && path.startsWith('~') ? [{ title: `Replace ~ with ${home}`, preferred: true, edits: [{ range: valueSubrange(entry, 0, 1), newText: home }] }] : [];
+      context.add(entry.valueRange, 'error', 'ca-certs-unexpanded', `xpra does not expand '~' or '$' in ssl-ca-certs, so '${path}' is not found. Write the absolute path.`, { fixes });
+      continue;
+    }
+    if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) {
+      context.add(entry.valueRange, 'warning', 'ca-certs-relative', `'${path}' is relative: xpra resolves it against the launcher's working directory, not this file's folder. Write the absolute path.`);
+      continue;
+    }
+    checkCaCertsFile(context, entry);
+  }
+  const data = context.last('ssl-ca-data');
+  const certs = context.last('ssl-ca-certs');
+  if (data && certs && certs.value !== '' && certs.value !== 'default') {
+    context.add(data.keyRange, 'info', 'ca-data-with-ca-certs', 'Both ssl-ca-data and ssl-ca-certs are set: xpra trusts both, in addition to the system CAs.', {
+      related: [{ range: certs.keyRange, message: 'ssl-ca-certs' }],
+    });
+  }
+}
+
+function checkCaCertsFile(context: ValidationContext, entry: Entry): void {
+  const fileSystem = context.options.fileSystem;
+  if (!fileSystem) {
+    return;
+  }
+  const kind = fileSystem.stat(entry.value);
+  if (kind === 'missing') {
+    context.add(entry.valueRange, 'error', 'ca-certs-missing', `'${entry.value}' does not exist: xpra fails with "invalid ssl-ca-certs file or directory".`);
+  } else if (kind === 'directory') {
+    context.add(entry.valueRange, 'warning', 'ca-certs-directory', 'xpra looks certificates up in a directory by their hash links (c_rehash), so plain .pem files there are not found. Prefer a PEM file.');
+  } else {
+    const bytes = fileSystem.readFile(entry.value);
+    if (bytes && !Buffer.from(bytes).toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {
+      context.add(entry.valueRange, 'error', 'ca-certs-not-pem', `'${entry.value}' is not a PEM certificate file (DER files fail with NO_CERTIFICATE_OR_CRL_FOUND). Convert it with 'openssl x509 -inform DER -outform PEM'.`);
+    }
+  }
+}
+
+function checkClientCertificate(context: ValidationContext): void {
+  const cert = context.last('ssl-cert');
+  const key = context.last('ssl-key');
+  if (key && key.value !== '' && (!cert || cert.value === '')) {
+    context.add(key.keyRange, 'warning', 'key-without-cert', 'ssl-key is ignored without ssl-cert.');
+  }
+  const fileSystem = context.options.fileSystem;
+  if (!cert || cert.value === '' || (key && key.value !== '') || !fileSystem || fileSystem.stat(cert.value) !== 'file') {
+    return;
+  }
+  const text = Buffer.from(fileSystem.readFile(cert.value) ?? new Uint8Array()).toString('latin1');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    context.add(cert.keyRange, 'warning', 'cert-without-key', `'${cert.value}' contains no private key and ssl-key is not set, so the client certificate cannot be loaded.`);
+  }
+}
+
+function checkCaData(context: ValidationContext, entry: Entry): void {
+  if (entry.value === '') {
+    return;
+  }
+  const analysis = analyzeCaData(entry.value);
+  for (const problem of analysis.problems) {
+    const range = problem.offset === undefined ? entry.valueRange : valueSubrange(entry, problem.offset, problem.length ?? 1);
+    context.add(range, 'error', problem.code, problem.message);
+  }
+  if (analysis.privateKey) {
+    context.add(entry.valueRange, 'error', 'ca-data-private-key', 'ssl-ca-data contains a PRIVATE KEY: anyone with this file has the key. Keep only the CA certificate.');
+  }
+  if (analysis.problems.length === 0) {
+    checkCaDataVersions(context, entry, analysis);
+  }
+  analysis.certificates.forEach((summary, index) => checkCertificate(context, entry, summary, analysis, index));
+  if (analysis.certificates.length > 0 && context.isTlsMode()) {
+    context.add(entry.keyRange, 'info', 'ca-data-adds-trust', 'ssl-ca-data adds to the system trust store. It does not pin this server: any certificate from a system CA is accepted too.');
+  }
+}
+
+function checkCaDataVersions(context: ValidationContext, entry: Entry, analysis: CaDataAnalysis): void {
+  const rejecting = context.versions.filter((version) => !analysis.verdicts.get(version)?.accepted);
+  if (rejecting.length === 0) {
+    return;
+  }
+  const reasons = new Map<string, string[]>();
+  for (const version of rejecting) {
+    const reason = analysis.verdicts.get(version)!.reason;
+    reasons.set(reason, [...(reasons.get(reason) ?? []), version]);
+  }
+  const detail = [...reasons].map(([reason, versions]) => `rejected by xpra ${formatVersions(versions)}: ${reason}`).join('; ');
+  const form = analysis.form ? `This value is ${analysis.form}, ` : 'This value is ';
+  const advice = context.version === 'any' ? ' No single value works on both 3.1 and 6.1 or later: use ssl-ca-certs with an absolute path, or set xpra.sessionFiles.xpraVersion.' : '';
+  context.add(entry.valueRange, context.version === 'any' ? 'warning' : 'error', 'ca-data-version', `${form}${detail}.${advice}`);
+}
+
+function checkCertificate(context: ValidationContext, entry: Entry, summary: CertificateSummary, analysis: CaDataAnalysis, index: number): void {
+  const name = analysis.certificates.length > 1 ? `Certificate ${index + 1} (${summary.commonName})` : `The certificate ${summary.commonName}`;
+  const range = entry.valueRange;
+  const now = context.now.getTime();
+  if (summary.validTo.getTime() < now) {
+    context.add(range, 'error', 'ca-expired', `${name} expired on ${summary.validTo.toISOString().slice(0, 10)}: the handshake fails with "certificate has expired".`);
+  } else if (summary.validFrom.getTime() > now) {
+    context.add(range, 'error', 'ca-not-yet-valid', `${name} is not valid before ${summary.validFrom.toISOString().slice(0, 10)}: the handshake fails with "certificate is not yet valid".`);
+  } else if (summary.validTo.getTime() - now < EXPIRY_WARNING_DAYS * DAY_MS) {
+    context.add(range, 'warning', 'ca-expiring', `${name} expires on ${summary.validTo.toISOString().slice(0, 10)}, in less than ${EXPIRY_WARNING_DAYS} days.`);
+  }
+  if (!summary.isCa) {
+    context.add(range, 'warning', 'ca-not-ca', `${name} is not a CA (no basicConstraints CA:TRUE). It only works as the server's own self-signed certificate, whose names must cover the host.`);
+    checkLeafHostname(context, entry, analysis, index);
+  } else {
+    const lax: string[] = [];
+    if (!summary.basicConstraintsCritical) {
+      lax.push('basicConstraints is not critical');
+    }
+    if (!summary.keyUsage.includes('keyCertSign')) {
+      lax.push(summary.keyUsage.length === 0 ? 'it has no keyUsage' : 'its keyUsage lacks keyCertSign');
+    }
+    if (lax.length > 0) {
+      const strict = context.verifyFlags().includes('X509_STRICT');
+      context.add(range, strict ? 'error' : 'warning', 'ca-lax', `${name} is a CA that strict verifiers reject: ${lax.join(' and ')}. With X509_STRICT (xpra's default) the handshake fails. Issue the CA with critical basicConstraints and keyUsage keyCertSign, cRLSign.`);
+    }
+  }
+  const weak = weakness(summary, analysis, index);
+  if (weak) {
+    context.add(range, 'warning', 'ca-weak', `${name} uses ${weak}, which modern OpenSSL security levels reject.`);
+  }
+}
+
+function weakness(summary: CertificateSummary, analysis: CaDataAnalysis, index: number): string | undefined {
+  const rsa = /^RSA(-PSS)? (\d+)$/.exec(summary.publicKey);
+  if (rsa && Number(rsa[2]) < 2048) {
+    return `a ${rsa[2]}-bit RSA key`;
+  }
+  const certificate = analysis.x509[index];
+  if (certificate && signatureHash(certificate.raw) === 'SHA-1') {
+    return 'a SHA-1 signature';
+  }
+  return undefined;
+}
+
+function signatureHash(raw: Uint8Array): string | undefined {
+  try {
+    const algorithm = new x509.X509Certificate(Buffer.from(raw)).signatureAlgorithm as { hash?: { name?: string } };
+    return algorithm.hash?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkLeafHostname(context: ValidationContext, entry: Entry, analysis: CaDataAnalysis, index: number): void {
+  const certificate = analysis.x509[index];
+  const host = context.scalar('ssl-server-hostname') || context.scalar('host');
+  if (!certificate || !host || !context.booleanValue('ssl-check-hostname', true) || context.verifyModeIsNone()) {
+    return;
+  }
+  const matches = isIpAddress(host) ? certificate.checkIP(host) !== undefined : certificate.checkHost(host) !== undefined;
+  if (!matches) {
+    context.add(entry.valueRange, 'error', 'ca-hostname', `This self-signed certificate does not name '${host}', so the hostname check fails. Set ssl-server-hostname to a name it has, or use a certificate for '${host}'.`);
+  }
+}
+
+/** Notes that an IP host needs an IP SAN in the server certificate. */
+export function checkIpHost(context: ValidationContext): void {
+  const host = context.scalar('host');
+  const entry = context.last('host');
+  if (!entry || !host || !isIpAddress(host) || !context.isTlsMode() || context.scalar('ssl-server-hostname') || context.verifyModeIsNone() || !context.booleanValue('ssl-check-hostname', true)) {
+    return;
+  }
+  context.add(entry.valueRange, 'info', 'ip-host', `The server certificate needs an IP address SAN for ${host}, or set ssl-server-hostname to a DNS name it has.`);
+}

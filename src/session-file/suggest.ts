@@ -1,0 +1,77 @@
+/** "Did you mean" for keys and values: normalised matches first, then edit distance. */
+
+export type SuggestionKind = 'case' | 'separator' | 'plural' | 'typo';
+
+export interface Suggestion {
+  value: string;
+  kind: SuggestionKind;
+}
+
+function normalise(text: string): string {
+  return text.toLowerCase().replace(/_/g, '-');
+}
+
+function singular(text: string): string {
+  return text.endsWith('s') ? text.slice(0, -1) : text;
+}
+
+/** Damerau-Levenshtein distance (optimal string alignment), stopping early above `limit`. */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > limit) {
+    return limit + 1;
+  }
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMinimum = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let distance = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        distance = Math.min(distance, before[j - 2] + 1);
+      }
+      current.push(distance);
+      rowMinimum = Math.min(rowMinimum, distance);
+    }
+    if (rowMinimum > limit) {
+      return limit + 1;
+    }
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * Finds the candidate `text` was most likely meant to be. Case, `-`/`_` and a trailing `s`
+ * are tried before edit distance, so `SSH-PORT` finds `ssh_port` and `ssl-ca-cert` finds
+ * `ssl-ca-certs`.
+ */
+export function suggest(text: string, candidates: Iterable<string>): Suggestion | undefined {
+  const list = [...candidates];
+  const caseMatch = list.find((candidate) => candidate.toLowerCase() === text.toLowerCase());
+  if (caseMatch !== undefined) {
+    return { value: caseMatch, kind: 'case' };
+  }
+  const normalised = normalise(text);
+  const separatorMatch = list.find((candidate) => normalise(candidate) === normalised);
+  if (separatorMatch !== undefined) {
+    return { value: separatorMatch, kind: 'separator' };
+  }
+  const pluralMatch = list.find((candidate) => singular(normalise(candidate)) === singular(normalised));
+  if (pluralMatch !== undefined) {
+    return { value: pluralMatch, kind: 'plural' };
+  }
+  const limit = Math.max(1, Math.min(3, Math.floor(text.length / 4)));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of list) {
+    const distance = editDistance(normalised, normalise(candidate), bestDistance - 1);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined ? undefined : { value: best, kind: 'typo' };
+}
