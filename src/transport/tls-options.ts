@@ -125,28 +125,33 @@ async function loadClientCredentials(settings: TlsSettings): Promise<{ cert?: st
   } catch (error) {
     throw new TlsSettingsError(`invalid client certificate file ${settings.certFile}: ${(error as Error).message}`);
   }
+  const keyPem = findPrivateKey(keyText);
+  if (keyPem === undefined) {
+    throw new TlsSettingsError(`client key not found: ${keySource} contains no PEM private key`);
+  }
+  const encrypted = /ENCRYPTED/.test(keyPem);
+  if (encrypted && settings.keyPassphrase === undefined) {
+    throw new TlsSettingsError(`client key ${keySource} is encrypted: a passphrase is required`);
+  }
   let publicKey: Buffer;
   try {
-    const key = createPrivateKey({ key: keyText, passphrase: settings.keyPassphrase });
+    const key = createPrivateKey({ key: keyPem, passphrase: settings.keyPassphrase });
     publicKey = createPublicKey(key).export({ format: 'der', type: 'spki' });
   } catch (error) {
-    throw new TlsSettingsError(describeKeyError(keySource, settings, error as Error & { code?: string }));
+    const reason = encrypted ? 'wrong passphrase' : (error as Error).message;
+    throw new TlsSettingsError(`client key ${keySource} could not be read: ${reason}`);
   }
   if (!publicKey.equals(certificate.publicKey.export({ format: 'der', type: 'spki' }))) {
     throw new TlsSettingsError(`client key ${keySource} does not match the certificate ${settings.certFile}`);
   }
-  return { cert: certText, key: keyText, ...(settings.keyPassphrase !== undefined ? { passphrase: settings.keyPassphrase } : {}) };
+  const passphrase = settings.keyPassphrase !== undefined ? { passphrase: settings.keyPassphrase } : {};
+  return { cert: certText, key: keyPem, ...passphrase };
 }
 
-function describeKeyError(keySource: string, settings: TlsSettings, error: Error & { code?: string }): string {
-  const encrypted = /ENCRYPTED/.test(error.message) || error.code === 'ERR_MISSING_PASSPHRASE';
-  if (error.code === 'ERR_MISSING_PASSPHRASE' || (encrypted && settings.keyPassphrase === undefined)) {
-    return `client key ${keySource} is encrypted: a passphrase is required`;
-  }
-  if (settings.keyPassphrase !== undefined && /bad decrypt|decrypt/i.test(error.message)) {
-    return `client key ${keySource} could not be decrypted: wrong passphrase`;
-  }
-  return `invalid client key ${keySource}: ${error.message}`;
+/** Returns the first PEM private key block (PKCS#8, encrypted PKCS#8, RSA or EC) in `text`. */
+function findPrivateKey(text: string): string | undefined {
+  const match = /-----BEGIN ((?:ENCRYPTED |RSA |EC )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/.exec(text);
+  return match?.[0];
 }
 
 async function readSettingFile(file: string, what: string): Promise<string> {
