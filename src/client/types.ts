@@ -3,8 +3,9 @@
  * Everything below the session (codecs, sockets, packet names) stays inside the engine.
  */
 import type { WindowDescription, SizeConstraints, PixelCompression } from '../webview/messages';
+import type { WireFormatStore } from './wire-format';
 
-export type { WindowDescription, SizeConstraints, PixelCompression };
+export type { WindowDescription, SizeConstraints, PixelCompression, WireFormatStore };
 
 /** Levelled, categorised logging; implementations must never receive secrets. */
 export interface Logger {
@@ -41,6 +42,10 @@ export interface AttachOptions {
   desktopSize: [number, number];
   timeoutMs?: number;
   logger?: Logger;
+  /** Cancels the connection attempt. */
+  signal?: AbortSignal;
+  /** Persists which packet encoder each host:port spoke, beyond this process. */
+  wireFormats?: WireFormatStore;
 }
 
 export interface DrawEvent {

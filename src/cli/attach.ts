@@ -1,0 +1,269 @@
+/**
+ * `xpra-sessions attach URI [options]`: attach to a server, map its windows, optionally
+ * type text into the focused window, save a screenshot of all windows once they have
+ * painted, and disconnect.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { attach, type Logger, type TlsSettings, type VerifyMode, type XpraSession } from '../client';
+import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/framebuffer';
+import { keysymForCharacter, keyvalForName } from '../keymap';
+
+const USAGE = `usage: xpra-sessions attach URI [options]
+
+  URI                                 ssl:HOST:PORT or ssl://[USER@]HOST:PORT/
+  --ssl-ca-cert FILE                  trust the CA certificates in FILE (PEM)
+  --ssl-ca-data DATA                  trust a CA given as hex of PEM or DER, or base64
+  --ssl-server-verify-mode MODE       none, optional or required (default required)
+  --ssl-server-hostname NAME          the name the server certificate must carry (also SNI)
+  --ssl-cert FILE --ssl-key FILE      client certificate and its private key (PEM)
+  --password-file FILE                read the password from the first line of FILE
+  --screenshot FILE.png               save all windows, composed, once they have painted
+  --type TEXT                         type TEXT into the focused window; a newline is Return
+  --timeout SECONDS                   limit for connecting and for painting (default 20)
+  --debug                             log the session on stderr`;
+
+/** Draws that keep arriving closer together than this mean the picture is still changing, in ms. */
+const SETTLE_MS = 700;
+/** Pause between typed keys, in ms, so the remote application sees separate key events. */
+const KEY_INTERVAL_MS = 15;
+const DEFAULT_DESKTOP: [number, number] = [1280, 800];
+
+class UsageError extends Error {}
+
+interface AttachCommand {
+  uri: string;
+  tls: TlsSettings;
+  passwordFile?: string;
+  screenshot?: string;
+  text?: string;
+  timeoutMs: number;
+  debug: boolean;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let command: AttachCommand;
+  try {
+    command = parseCommand(args);
+  } catch (error) {
+    if (error instanceof UsageError && error.message === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    process.stderr.write(`xpra-sessions attach: ${errorMessage(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    await runAttach(command);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`xpra-sessions attach: ${errorMessage(error)}\n`);
+    return 1;
+  }
+}
+
+function parseCommand(args: string[]): AttachCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        'ssl-ca-cert': { type: 'string' },
+        'ssl-ca-data': { type: 'string' },
+        'ssl-server-verify-mode': { type: 'string' },
+        'ssl-server-hostname': { type: 'string' },
+        'ssl-cert': { type: 'string' },
+        'ssl-key': { type: 'string' },
+        'password-file': { type: 'string' },
+        screenshot: { type: 'string' },
+        type: { type: 'string' },
+        timeout: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(errorMessage(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new UsageError('help');
+  if (positionals.length !== 1) throw new UsageError(`expected one server URI, got ${positionals.length}`);
+  const verifyMode = values['ssl-server-verify-mode'] ?? 'required';
+  if (!['none', 'optional', 'required'].includes(verifyMode)) {
+    throw new UsageError(`invalid --ssl-server-verify-mode '${verifyMode}': expected none, optional or required`);
+  }
+  if ((values['ssl-cert'] === undefined) !== (values['ssl-key'] === undefined)) {
+    throw new UsageError('--ssl-cert and --ssl-key must be given together');
+  }
+  const timeoutSeconds = values.timeout === undefined ? 20 : Number(values.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new UsageError(`invalid --timeout '${values.timeout}': expected a positive number of seconds`);
+  }
+  if (values.screenshot !== undefined && !values.screenshot.toLowerCase().endsWith('.png')) {
+    throw new UsageError(`invalid --screenshot '${values.screenshot}': the file name must end in .png`);
+  }
+  return {
+    uri: positionals[0],
+    tls: {
+      verifyMode: verifyMode as VerifyMode,
+      caCertFile: values['ssl-ca-cert'],
+      caData: values['ssl-ca-data'],
+      serverHostname: values['ssl-server-hostname'],
+      certFile: values['ssl-cert'],
+      keyFile: values['ssl-key'],
+    },
+    passwordFile: values['password-file'],
+    screenshot: values.screenshot,
+    text: values.type,
+    timeoutMs: timeoutSeconds * 1000,
+    debug: values.debug ?? false,
+  };
+}
+
+async function runAttach(command: AttachCommand): Promise<void> {
+  if (command.tls.verifyMode === 'none') {
+    process.stderr.write('xpra-sessions attach: warning: the connection is insecure: the server certificate is not verified (--ssl-server-verify-mode none)\n');
+  }
+  const password = command.passwordFile === undefined ? undefined : readPassword(command.passwordFile);
+  const session = await attach({
+    uri: command.uri,
+    tls: command.tls,
+    encodings: FRAMEBUFFER_ENCODINGS,
+    desktopSize: DEFAULT_DESKTOP,
+    timeoutMs: command.timeoutMs,
+    logger: command.debug ? stderrLogger : undefined,
+    getPassword: password === undefined ? undefined : () => Promise.resolve(password),
+  });
+  try {
+    const painter = new Painter(session);
+    await painter.waitUntilPainted(command.timeoutMs);
+    if (command.text !== undefined) {
+      await typeText(session, painter.focusedWindow(), command.text);
+      await painter.waitUntilSettled(command.timeoutMs);
+    }
+    if (command.screenshot !== undefined) {
+      writeFileSync(command.screenshot, painter.framebuffer.composePng(session.windows.values()));
+    }
+  } finally {
+    session.disconnect();
+  }
+}
+
+/** Maps every top-level window, decodes its draws and acknowledges each one. */
+class Painter {
+  readonly framebuffer = new Framebuffer();
+  private lastDrawAt = 0;
+  private failure: string | undefined;
+
+  constructor(private readonly session: XpraSession) {
+    session.on('window-new', (window) => {
+      this.framebuffer.addWindow(window);
+      if (!window.overrideRedirect) {
+        session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
+      }
+    });
+    session.on('window-move-resize', ({ wid, width, height }) => this.framebuffer.resizeWindow(wid, width, height));
+    session.on('window-lost', (wid) => this.framebuffer.removeWindow(wid));
+    session.on('draw', (draw) => {
+      this.lastDrawAt = Date.now();
+      const started = process.hrtime.bigint();
+      try {
+        this.framebuffer.apply(draw);
+        const micros = Number((process.hrtime.bigint() - started) / 1000n);
+        session.ackDraw(draw.wid, draw.seq, draw.width, draw.height, micros);
+      } catch (error) {
+        const message = error instanceof DecodeError ? error.message : `decoding failed: ${errorMessage(error)}`;
+        session.ackDraw(draw.wid, draw.seq, draw.width, draw.height, -1, message);
+      }
+    });
+    session.on('disconnected', (reason) => (this.failure = reason));
+  }
+
+  /** The top-level window to type into: the last one announced. */
+  focusedWindow(): number {
+    const topLevel = [...this.session.windows.values()].filter((window) => !window.overrideRedirect);
+    const window = topLevel[topLevel.length - 1];
+    if (!window) throw new Error('the server has no window to type into');
+    return window.wid;
+  }
+
+  /** Waits until there is a window, every window has painted, and draws have paused. */
+  waitUntilPainted(timeoutMs: number): Promise<void> {
+    return this.waitFor(timeoutMs, 'every window to paint', () => {
+      const wids = [...this.session.windows.keys()];
+      return wids.length > 0 && wids.every((wid) => this.framebuffer.painted.has(wid)) && this.settled();
+    });
+  }
+
+  waitUntilSettled(timeoutMs: number): Promise<void> {
+    return this.waitFor(timeoutMs, 'the windows to finish painting', () => this.settled());
+  }
+
+  private settled(): boolean {
+    return Date.now() - this.lastDrawAt >= SETTLE_MS;
+  }
+
+  private waitFor(timeoutMs: number, what: string, done: () => boolean): Promise<void> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (this.failure !== undefined) {
+          clearInterval(poll);
+          reject(new Error(this.failure));
+        } else if (done()) {
+          clearInterval(poll);
+          resolve();
+        } else if (Date.now() - started > timeoutMs) {
+          clearInterval(poll);
+          reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`));
+        }
+      }, 50);
+    });
+  }
+}
+
+/** Types text with the US keymap, holding Shift for shifted characters. */
+async function typeText(session: XpraSession, wid: number, text: string): Promise<void> {
+  const shiftKeyval = keyvalForName('Shift_L') ?? 0xffe1;
+  // 50 is Shift_L on the evdev keyboard of the US keymap.
+  const shiftKeycode = 50;
+  session.focus(wid);
+  for (const character of text) {
+    const key = keysymForCharacter(character);
+    if (!key) throw new Error(`cannot type ${JSON.stringify(character)}: the US keymap has no key for it`);
+    const typed = character === '\n' || character === '\r' ? '' : character;
+    const modifiers = key.shift ? ['shift'] : [];
+    if (key.shift) session.key(wid, 'Shift_L', true, shiftKeyval, shiftKeycode, '', []);
+    session.key(wid, key.keyname, true, key.keyval, key.keycode, typed, modifiers);
+    session.key(wid, key.keyname, false, key.keyval, key.keycode, typed, modifiers);
+    if (key.shift) session.key(wid, 'Shift_L', false, shiftKeyval, shiftKeycode, '', ['shift']);
+    await delay(KEY_INTERVAL_MS);
+  }
+}
+
+function readPassword(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the password file ${file}: ${errorMessage(error)}`);
+  }
+  return text.split(/\r?\n/)[0];
+}
+
+const stderrLogger: Logger = {
+  trace: (category, message) => process.stderr.write(`trace [${category}] ${message}\n`),
+  debug: (category, message) => process.stderr.write(`debug [${category}] ${message}\n`),
+  info: (category, message) => process.stderr.write(`info [${category}] ${message}\n`),
+  warn: (category, message) => process.stderr.write(`warn [${category}] ${message}\n`),
+  error: (category, message) => process.stderr.write(`error [${category}] ${message}\n`),
+};
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,119 @@
+/**
+ * `attach()`: connect over TLS, agree on a packet encoder, authenticate, and return a live
+ * session. The encoder is chosen per server without asking: the hello goes out as
+ * rencodeplus first, and when the server shows it cannot read that (plain text about the
+ * encoder, or a close before its hello) we reconnect with the legacy rencode hello.
+ */
+import { connect as connectTcp } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connectTls, parseServerUri, type ServerUri } from '../transport';
+import type { Encoder } from '../protocol/types';
+import { usKeycodes } from '../keymap';
+import { PacketChannel } from './channel';
+import { silentLogger } from './context';
+import { AttachError, runHandshake } from './handshake';
+import { buildHello, newClientUuid } from './hello';
+import { XpraSession } from './session';
+import type { AttachOptions, Logger } from './types';
+import { encoderOrder, hostPortKey, rememberEncoder } from './wire-format';
+
+/** Seconds to wait for the TLS handshake and the server hello when the caller does not say. */
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+/** The packet compressors the protocol module decodes. */
+const COMPRESSORS = ['lz4', 'zlib', 'brotli'];
+
+export async function attach(options: AttachOptions): Promise<XpraSession> {
+  const logger = options.logger ?? silentLogger;
+  const target = parseServerUri(options.uri);
+  const hostPort = hostPortKey(target.host, target.port);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const uuid = newClientUuid();
+  const order = encoderOrder(hostPort, options.wireFormats);
+  let lastDetail = '';
+
+  for (const [index, encoder] of order.entries()) {
+    if (index > 0) {
+      logger.info('handshake', `${hostPort} did not accept a ${order[index - 1]} hello (${lastDetail}); retrying with ${encoder}`);
+    }
+    const started = Date.now();
+    const connection = await openConnection(target, options, timeoutMs, logger);
+    if (connection.insecure) {
+      logger.warn('tls', `the connection to ${hostPort} is not verified (ssl-server-verify-mode ${options.tls.verifyMode})`);
+    }
+    const channel = new PacketChannel(connection.socket, encoder, logger);
+    const hello = buildHello({
+      encodings: options.encodings,
+      desktopSize: options.desktopSize,
+      keycodes: usKeycodes(),
+      tls: !connection.insecurePlain,
+      compressors: COMPRESSORS,
+      nested: encoder === 'rencodeplus',
+      uuid,
+      username: target.username,
+    });
+    const result = await runHandshake({
+      channel,
+      hello,
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      tls: !connection.insecurePlain,
+      timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
+      getPassword: options.getPassword,
+      logger,
+    });
+    if (result.kind === 'wrong-encoder') {
+      lastDetail = result.detail;
+      channel.destroy();
+      continue;
+    }
+    rememberEncoder(hostPort, encoder, options.wireFormats);
+    logger.info('handshake', `attached to ${hostPort} with ${encoder} in ${Date.now() - started} ms`);
+    return new XpraSession({
+      channel,
+      serverCaps: result.serverCaps,
+      encoder: result.encoder as Encoder,
+      insecure: connection.insecure,
+      tlsProtocol: connection.protocol ?? '',
+      logger,
+    });
+  }
+  throw new AttachError(`the server at ${hostPort} accepted none of our packet encoders (${order.join(', ')}): ${lastDetail}`);
+}
+
+interface OpenConnection {
+  socket: Duplex;
+  insecure: boolean;
+  /** True for a `tcp:` URI: no TLS at all, so no xor digest either. */
+  insecurePlain: boolean;
+  protocol?: string;
+}
+
+async function openConnection(target: ServerUri, options: AttachOptions, timeoutMs: number, logger: Logger): Promise<OpenConnection> {
+  if (target.mode === 'tcp') {
+    logger.warn('network', `${target.displayName} is plain TCP: everything, including passwords, travels unencrypted`);
+    const socket = await connectPlain(target.host, target.port, timeoutMs);
+    return { socket, insecure: true, insecurePlain: true };
+  }
+  const connection = await connectTls(target, options.tls, { timeoutMs, signal: options.signal, logger });
+  return { socket: connection.socket, insecure: connection.insecure, insecurePlain: false, protocol: connection.protocol };
+}
+
+function connectPlain(host: string, port: number, timeoutMs: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new AttachError(`timed out after ${timeoutMs / 1000} s connecting to ${host}:${port}`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new AttachError(`cannot connect to ${host}:${port}: ${error.message}`));
+    });
+  });
+}

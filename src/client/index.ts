@@ -1,0 +1,8 @@
+/** The xpra session engine: attach to a server and drive its windows. No `vscode` import. */
+export { attach, DEFAULT_TIMEOUT_MS } from './attach';
+export { XpraSession } from './session';
+export { AttachError } from './handshake';
+export { CLAIMED_VERSION, buildHello } from './hello';
+export { describeDisconnect, describeServerText } from './disconnect';
+export { forgetEncoders, hostPortKey, type WireFormatStore } from './wire-format';
+export type * from './types';
