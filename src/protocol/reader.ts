@@ -170,8 +170,9 @@ export class PacketReader {
 
   private consumePayload(header: FrameHeader, bytes: Uint8Array, offset: number, events: ReaderEvent[]): number {
     const count = Math.min(header.payloadSize - this.payloadLength, bytes.length - offset);
-    // A copy, so the packet never shares memory with a buffer the caller reuses.
-    this.payloadParts.push(bytes.slice(offset, offset + count));
+    // A plain Uint8Array copy (Buffer.slice would share memory), so packets
+    // never share memory with a buffer the caller reuses.
+    this.payloadParts.push(new Uint8Array(bytes.subarray(offset, offset + count)));
     this.payloadLength += count;
     if (this.payloadLength === header.payloadSize) {
       const parts = this.payloadParts;
@@ -192,7 +193,7 @@ export class PacketReader {
         `server sent over ${MAX_TEXT_LINE_LENGTH} bytes of text without a newline instead of xpra packets`,
       );
     }
-    this.textParts?.push(bytes.slice(offset, end));
+    this.textParts?.push(new Uint8Array(bytes.subarray(offset, end)));
     this.textLength += end - offset;
     if (newline < 0) {
       return bytes.length;
