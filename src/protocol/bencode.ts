@@ -5,7 +5,7 @@
  */
 import type { Dict, Value } from './types';
 import { ProtocolError } from './errors';
-import { MAX_INTEGER_DIGITS, MAX_LENGTH_DIGITS, MAX_NESTING_DEPTH } from './limits';
+import { MAX_INTEGER_LENGTH, MAX_LENGTH_DIGITS, MAX_NESTING_DEPTH } from './limits';
 import {
   ByteWriter,
   decimalInteger,
@@ -132,7 +132,7 @@ class BencodeDecoder {
   }
 
   /** Reads ASCII characters up to `terminator`, which is consumed. */
-  private readUntil(terminator: number, maxLength: number, what: string): string {
+  private readUntil(terminator: number, maxLength: number, description: string): string {
     const start = this.offset;
     const end = Math.min(this.bytes.length, start + maxLength + 1);
     for (let i = start; i < end; i++) {
@@ -142,14 +142,14 @@ class BencodeDecoder {
       }
     }
     if (end === this.bytes.length) {
-      throw new ProtocolError(`invalid bencode: truncated ${what} at offset ${start}`);
+      throw new ProtocolError(`invalid bencode: truncated ${description} at offset ${start}`);
     }
-    throw new ProtocolError(`invalid bencode: ${what} at offset ${start} is longer than ${maxLength} digits`);
+    throw new ProtocolError(`invalid bencode: ${description} at offset ${start} is longer than ${maxLength} characters`);
   }
 
   private decodeInteger(): number | bigint {
     const start = this.offset;
-    const text = this.readUntil(CHAR_E, MAX_INTEGER_DIGITS + 1, 'integer');
+    const text = this.readUntil(CHAR_E, MAX_INTEGER_LENGTH, 'integer');
     if (!/^-?[0-9]+$/.test(text)) {
       throw new ProtocolError(`invalid bencode: malformed integer ${JSON.stringify(text)} at offset ${start}`);
     }

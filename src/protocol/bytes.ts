@@ -9,12 +9,12 @@ export function encodeUtf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
 }
 
-/** Decodes UTF-8, throwing a ProtocolError that names `what` on invalid bytes. */
-export function decodeUtf8Strict(bytes: Uint8Array, what: string): string {
+/** Decodes UTF-8, throwing a ProtocolError that names `context` on invalid bytes. */
+export function decodeUtf8Strict(bytes: Uint8Array, context: string): string {
   try {
     return strictUtf8Decoder.decode(bytes);
   } catch {
-    throw new ProtocolError(`invalid UTF-8 in ${what}`);
+    throw new ProtocolError(`invalid UTF-8 in ${context}`);
   }
 }
 
@@ -84,7 +84,7 @@ export class ByteWriter {
   }
 }
 
-/** The JavaScript type name of a value, for error messages. */
+/** Returns the type name of a value for error messages: list, bytes, null or the typeof name. */
 export function describeType(value: unknown): string {
   if (value === null) {
     return 'null';

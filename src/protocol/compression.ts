@@ -107,8 +107,8 @@ export interface CompressedPayload {
 
 /**
  * Compresses a payload for sending. `level` (1 to 15, default 1) goes in the
- * low nibble; zlib and brotli also use it as their own level, clamped to their
- * range, and lz4 ignores it.
+ * low nibble of the compression byte. zlib and brotli also use it as their own
+ * level, clamped to their range, but lz4 ignores it.
  */
 export function compressPayload(compressor: Compressor, data: Uint8Array, level = 1): CompressedPayload {
   if (compressor === 'none') {

@@ -15,7 +15,10 @@ export const FLAG_RENCODE = 0x01;
 /** xpra's own AES layer; never used over TLS and never accepted here. */
 export const FLAG_CIPHER = 0x02;
 export const FLAG_YAML = 0x04;
-/** Set by 4.1+ servers on the last packet of a burst; it carries no payload meaning. */
+/**
+ * Set on the last packet of a burst: always by 6.x servers, by 4.1 to 5.x only
+ * when the client's hello asks for it. Receivers ignore it.
+ */
 export const FLAG_FLUSH = 0x08;
 export const FLAG_RENCODEPLUS = 0x10;
 

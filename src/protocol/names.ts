@@ -2,7 +2,7 @@
  * Packet name normalisation. xpra servers up to 6.5 send the legacy names by
  * default; a 6.5 server started with XPRA_BACKWARDS_COMPATIBLE=0 sends the new
  * names and accepts only those. The reader turns every incoming new name into
- * its legacy name, so code above the codec knows only the legacy set.
+ * its legacy name, so code above the codec handles only the legacy set.
  * Pairs from xpra's `xpra/net/packet_type.py` and from 6.5.3 captures.
  */
 

@@ -24,7 +24,7 @@ const NEWLINE = 0x0a;
 const LOG_CATEGORY = 'packet';
 
 /**
- * What the reader produces: a packet, or a plain-text line that a server
+ * An event of the reader: a packet, or a plain-text line that a server
  * writes instead of a frame before the first packet (for example
  * `disconnect: failed to parse bencode packet` from 3.1, or
  * `disconnect login timeout` from 6.5), without its line ending.
@@ -48,7 +48,7 @@ export interface PacketReaderOptions {
 }
 
 /**
- * The error `push` throws. `events` holds what the same call decoded before
+ * The error `push` throws. `events` contains what the same call decoded before
  * the failure, so a `disconnect` packet that precedes garbage is not lost.
  */
 export class PacketReaderError extends ProtocolError {
@@ -240,7 +240,7 @@ export class PacketReader {
     this.chunks.set(index, data);
   }
 
-  /** Writes each stored chunk into its slot of the main packet, then forgets them. */
+  /** Writes each stored chunk into its slot of the main packet, then clears the store. */
   private fillChunks(packet: Packet): void {
     for (const [index, data] of this.chunks) {
       if (index >= packet.length) {

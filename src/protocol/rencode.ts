@@ -7,7 +7,7 @@
  */
 import type { Dict, Value } from './types';
 import { ProtocolError } from './errors';
-import { MAX_INTEGER_DIGITS, MAX_LENGTH_DIGITS, MAX_NESTING_DEPTH } from './limits';
+import { MAX_INTEGER_LENGTH, MAX_LENGTH_DIGITS, MAX_NESTING_DEPTH } from './limits';
 import {
   ByteWriter,
   decimalInteger,
@@ -124,8 +124,10 @@ class RencodeEncoder {
       this.writeFixed(INT64, 8, (view) => view.setBigInt64(0, value));
     } else {
       const digits = value.toString();
-      if (digits.length > MAX_INTEGER_DIGITS) {
-        throw new ProtocolError(`${this.mode} cannot encode an integer of ${digits.length} digits`);
+      if (digits.length > MAX_INTEGER_LENGTH) {
+        throw new ProtocolError(
+          `${this.mode} cannot encode an integer of ${digits.length} characters; the maximum is ${MAX_INTEGER_LENGTH}`,
+        );
       }
       writer.writeByte(BIG_INT);
       writer.writeAscii(digits);
@@ -316,8 +318,10 @@ class RencodeDecoder {
     if (end < 0) {
       throw new ProtocolError(`invalid ${this.mode}: big integer at offset ${start} has no terminator`);
     }
-    if (end - digitsStart > MAX_INTEGER_DIGITS + 1) {
-      throw new ProtocolError(`invalid ${this.mode}: big integer at offset ${start} has over ${MAX_INTEGER_DIGITS} digits`);
+    if (end - digitsStart > MAX_INTEGER_LENGTH) {
+      throw new ProtocolError(
+        `invalid ${this.mode}: big integer at offset ${start} is longer than ${MAX_INTEGER_LENGTH} characters`,
+      );
     }
     const text = String.fromCharCode(...this.bytes.subarray(digitsStart, end));
     if (!/^-?[0-9]+$/.test(text)) {

@@ -91,7 +91,8 @@ describe('bencode decode', () => {
     ['unterminated list', 'li1e', /truncated/],
     ['unknown type byte', 'x', /unexpected byte 0x78/],
     ['trailing bytes', 'i1ei2e', /3 trailing bytes/],
-    ['long length prefix', '12345678901:', /longer than 10 digits/],
+    ['long length prefix', '12345678901:', /longer than 10 characters/],
+    ['64-character integer', `i${'9'.repeat(64)}e`, /longer than 63 characters/],
     ['list as dict key', 'dlei1ee', /dict key of type list/],
     ['invalid UTF-8 key', 'd1:\xffi1ee', /invalid UTF-8/],
   ];
@@ -113,7 +114,7 @@ describe('bencode decode', () => {
   });
 
   it('round-trips a nested packet', () => {
-    // Text comes back as bytes under bencode, so the packet holds bytes only.
+    // Text comes back as bytes under bencode, so the packet contains bytes only.
     const packet: Value = [ascii('draw'), 1, 2, 3, ascii('\x00\xff'), { options: { lz4: 1, list: [-5, 0] } }];
     assert.deepEqual(bencodeDecode(bencodeEncode(packet)), packet);
   });

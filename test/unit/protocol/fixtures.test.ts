@@ -146,7 +146,7 @@ describe('xpra 6.5.3 captures', { skip }, () => {
     });
   }
 
-  it('normalises the new names of a server without backwards compatibility', () => {
+  it('normalises new names in captures', () => {
     const stream = readCapture('bc0-ticker-50frames-newnames', 'frames-received.bin');
     const types = new Set(packetsOf(decodeStream(stream, 1000)).map((packet) => packet[0]));
     assert.deepEqual([...types].sort(), ['draw', 'encodings', 'hello', 'new-window', 'startup-complete', 'window-icon']);

@@ -22,7 +22,7 @@ const PING_FRAMES: Record<Encoder, string> = {
   rencodeplus: '501800000000000b' + 'c28470696e6740075bcd15',
 };
 
-/** A frame with any header fields, for cases encodePacket never writes. */
+/** Builds a frame with any header fields, for cases encodePacket never writes. */
 function frame(flags: number, chunkIndex: number, payload: Uint8Array, levelByte = 0): Uint8Array {
   const header = writeHeader({ flags, levelByte, chunkIndex, payloadSize: payload.length });
   return Buffer.concat([header, payload]);
@@ -117,9 +117,12 @@ describe('PacketReader frames', () => {
     assert.deepEqual(events.map((event) => event.kind === 'packet' && event.encoder), ['bencode', 'rencode']);
   });
 
-  it('passes the ticker frames through the trace logger without their contents', () => {
+  it('logs packets by type and size', () => {
     const lines: string[] = [];
-    const logger = { trace: (category: string, message: string) => lines.push(`${category} ${message}`), debug: () => {} };
+    const logger = {
+      trace: (category: string, message: string) => lines.push(`${category} ${message}`),
+      debug: () => {},
+    };
     new PacketReader({ logger }).push(fromHex(PING_FRAMES.rencodeplus));
     assert.deepEqual(lines, ['packet received ping (rencodeplus, none, 11 bytes)']);
   });
@@ -236,7 +239,7 @@ describe('PacketReader limits and malformed frames', () => {
     assertRejects(() => new PacketReader().push(frame(0x04, 0, ascii('- ping\n'))), /yaml is not supported/);
   });
 
-  it('masks the flush bit on every encoder', () => {
+  it('masks the flush bit', () => {
     const payload = encodeValue(['ping', 1], 'rencode');
     const [event] = new PacketReader().push(frame(0x09, 0, payload));
     assert.deepEqual(event, { kind: 'packet', packet: ['ping', 1], encoder: 'rencode' });

@@ -23,7 +23,7 @@ function listOf(size: number): Value[] {
   return Array.from({ length: size }, () => 0);
 }
 
-/** The bytes python-rencode writes for a dict of `size` entries `k<i>: i`, without the type code. */
+/** Builds the hex that python-rencode writes for a dict of `size` entries `k<i>: i`, without the type code. */
 function dictEntriesHex(size: number): string {
   let entries = '';
   for (let i = 0; i < size; i++) {
@@ -105,7 +105,7 @@ describe('rencode and rencodeplus encode', () => {
   });
 
   it('rejects an integer over 64 digits', () => {
-    assert.throws(() => rencodeEncode(10n ** 70n, 'rencodeplus'), /integer of 71 digits/);
+    assert.throws(() => rencodeEncode(10n ** 70n, 'rencodeplus'), /integer of 71 characters; the maximum is 63/);
   });
 });
 
@@ -167,6 +167,7 @@ describe('rencode and rencodeplus decode', () => {
     ['unterminated dict', 'rencodeplus', '3c816101', /terminator is missing/],
     ['unterminated big integer', 'rencode', '3d3132', /no terminator/],
     ['malformed big integer', 'rencode', '3d31613f7f', /malformed big integer/],
+    ['64-digit big integer', 'rencode', '3d' + '39'.repeat(64) + '7f', /longer than 63 characters/],
     ['unknown type code 0x2d', 'rencodeplus', '2d', /unknown type code 0x2d/],
     ['stray terminator', 'rencode', '7f', /unknown type code 0x7f/],
     ['trailing bytes', 'rencodeplus', '0102', /1 trailing bytes/],
