@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { attach, type Logger, type TlsSettings, type VerifyMode, type XpraSession } from '../client';
 import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/framebuffer';
-import { keysymForCharacter, keyvalForName } from '../keymap';
+import { typeText } from '../client/typing';
 
 const USAGE = `usage: xpra-sessions attach URI [options]
 
@@ -25,8 +25,6 @@ const USAGE = `usage: xpra-sessions attach URI [options]
 
 /** Draws that keep arriving closer together than this mean the picture is still changing, in ms. */
 const SETTLE_MS = 700;
-/** Pause between typed keys, in ms, so the remote application sees separate key events. */
-const KEY_INTERVAL_MS = 15;
 const DEFAULT_DESKTOP: [number, number] = [1280, 800];
 
 class UsageError extends Error {}
@@ -223,25 +221,6 @@ class Painter {
   }
 }
 
-/** Types text with the US keymap, holding Shift for shifted characters. */
-async function typeText(session: XpraSession, wid: number, text: string): Promise<void> {
-  const shiftKeyval = keyvalForName('Shift_L') ?? 0xffe1;
-  // 50 is Shift_L on the evdev keyboard of the US keymap.
-  const shiftKeycode = 50;
-  session.focus(wid);
-  for (const character of text) {
-    const key = keysymForCharacter(character);
-    if (!key) throw new Error(`cannot type ${JSON.stringify(character)}: the US keymap has no key for it`);
-    const typed = character === '\n' || character === '\r' ? '' : character;
-    const modifiers = key.shift ? ['shift'] : [];
-    if (key.shift) session.key(wid, 'Shift_L', true, shiftKeyval, shiftKeycode, '', []);
-    session.key(wid, key.keyname, true, key.keyval, key.keycode, typed, modifiers);
-    session.key(wid, key.keyname, false, key.keyval, key.keycode, typed, modifiers);
-    if (key.shift) session.key(wid, 'Shift_L', false, shiftKeyval, shiftKeycode, '', ['shift']);
-    await delay(KEY_INTERVAL_MS);
-  }
-}
-
 function readPassword(file: string): string {
   let text: string;
   try {
@@ -259,10 +238,6 @@ const stderrLogger: Logger = {
   warn: (category, message) => process.stderr.write(`warn [${category}] ${message}\n`),
   error: (category, message) => process.stderr.write(`error [${category}] ${message}\n`),
 };
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

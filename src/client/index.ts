@@ -6,3 +6,5 @@ export { CLAIMED_VERSION, buildHello } from './hello';
 export { describeDisconnect, describeServerText } from './disconnect';
 export { forgetEncoders, hostPortKey, type WireFormatStore } from './wire-format';
 export type * from './types';
+export { typeText } from './typing';
+export { Framebuffer, FRAMEBUFFER_ENCODINGS, DecodeError, type ImageDecoder } from './framebuffer';
