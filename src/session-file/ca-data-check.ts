@@ -201,7 +201,7 @@ function problemFromError(value: string, error: CaDataError): CaDataProblem {
     case 'odd-length':
       return { code: 'ca-data-odd-length', message: `${error.message}.` };
     case 'not-a-certificate':
-      return { code: 'ca-data-not-certificate', message: `ssl-ca-data is ${error.message}.` };
+      return { code: 'ca-data-not-certificate', message: `${error.message}.` };
     case 'empty':
       return { code: 'ca-data-empty', message: 'ssl-ca-data is empty.' };
     default: {

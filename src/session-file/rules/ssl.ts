@@ -21,6 +21,7 @@ export function checkSsl(context: ValidationContext): void {
   checkCommaItems(context, 'ssl-options', getOption('ssl-options')?.allowedValues ?? []);
   checkCommaItems(context, 'ssl-verify-flags', VERIFY_FLAGS);
   checkVerifyFlags(context);
+  checkHostnameCheck(context);
   checkCaCerts(context);
   checkClientCertificate(context);
   for (const entry of context.entries('ssl-ca-data')) {
@@ -102,6 +103,13 @@ function checkCommaItems(context: ValidationContext, key: string, known: string[
   }
 }
 
+function checkHostnameCheck(context: ValidationContext): void {
+  const entry = context.last('ssl-check-hostname');
+  if (entry && context.isTlsMode() && !context.booleanValue('ssl-check-hostname', true) && !context.verifyModeIsNone()) {
+    context.add(entry.valueRange, 'warning', 'hostname-check-off', 'With ssl-check-hostname off, any certificate from a trusted CA is accepted for this server.');
+  }
+}
+
 function checkVerifyFlags(context: ValidationContext): void {
   const entry = context.last('ssl-verify-flags');
   if (!entry) {
@@ -113,10 +121,6 @@ function checkVerifyFlags(context: ValidationContext): void {
   }
   if (!flags.includes('X509_STRICT')) {
     context.add(entry.valueRange, 'info', 'strict-checks-off', 'Without X509_STRICT, OpenSSL skips its strict certificate checks.');
-  }
-  const hostnameEntry = context.last('ssl-check-hostname');
-  if (hostnameEntry && !context.booleanValue('ssl-check-hostname', true) && !context.verifyModeIsNone()) {
-    context.add(hostnameEntry.valueRange, 'warning', 'hostname-check-off', 'With ssl-check-hostname off, any certificate from a trusted CA is accepted for this server.');
   }
 }
 

@@ -115,7 +115,7 @@ function checkValueType(context: ValidationContext, entry: Entry, option: Option
 
 function checkAllowedValue(context: ValidationContext, entry: Entry, option: OptionSchema): void {
   const allowed = option.allowedValues;
-  if (!allowed || option.type === 'bool' || option.type === 'tristate' || option.type === 'int' || entry.value === '' && EMPTY_INVALID.has(entry.key)) {
+  if (!allowed || option.type !== 'str' || (entry.value === '' && EMPTY_INVALID.has(entry.key))) {
     return;
   }
   const value = entry.value;

@@ -21,6 +21,8 @@ export interface TestCertificateOptions {
   notAfter?: Date;
   dnsNames?: string[];
   ipAddresses?: string[];
+  /** Signs with SHA-1, which modern OpenSSL security levels reject. */
+  sha1?: boolean;
 }
 
 export interface TestCertificate {
@@ -32,7 +34,8 @@ export interface TestCertificate {
 let serial = 1;
 
 export async function makeCertificate(options: TestCertificateOptions): Promise<TestCertificate> {
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const signingAlgorithm = options.sha1 ? { ...algorithm, hash: 'SHA-1' } : algorithm;
+  const keys = (await webcrypto.subtle.generateKey(signingAlgorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
   const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(options.ca, undefined, options.ca ? options.critical ?? true : true)];
   if (options.keyUsage ?? true) {
     const usages = options.ca
@@ -54,7 +57,7 @@ export async function makeCertificate(options: TestCertificateOptions): Promise<
     notBefore: options.notBefore ?? new Date(now - DAY_MS),
     notAfter: options.notAfter ?? new Date(now + 365 * DAY_MS),
     keys,
-    signingAlgorithm: algorithm,
+    signingAlgorithm,
     extensions,
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
@@ -69,6 +72,8 @@ export interface TestCertificates {
   expiredCa: TestCertificate;
   futureCa: TestCertificate;
   leaf: TestCertificate;
+  expiringCa: TestCertificate;
+  sha1Ca: TestCertificate;
 }
 
 export async function makeTestCertificates(): Promise<TestCertificates> {
@@ -80,6 +85,8 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
     expiredCa: await makeCertificate({ commonName: 'Expired Test CA', ca: true, notBefore: new Date(now - 400 * DAY_MS), notAfter: new Date(now - 10 * DAY_MS) }),
     futureCa: await makeCertificate({ commonName: 'Future Test CA', ca: true, notBefore: new Date(now + 10 * DAY_MS), notAfter: new Date(now + 400 * DAY_MS) }),
     leaf: await makeCertificate({ commonName: 'localhost', ca: false, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }),
+    expiringCa: await makeCertificate({ commonName: 'Expiring Test CA', ca: true, notAfter: new Date(now + 10 * DAY_MS) }),
+    sha1Ca: await makeCertificate({ commonName: 'SHA-1 Test CA', ca: true, sha1: true }),
   };
 }
 
