@@ -24,6 +24,10 @@ const CHAR_E = 0x65;
 const CHAR_U = 0x75;
 const CHAR_COLON = 0x3a;
 
+function invalid(problem: string, offset: number): ProtocolError {
+  return new ProtocolError(`invalid bencode: ${problem} at offset ${offset}`);
+}
+
 function isDigit(byte: number): boolean {
   return byte >= 0x30 && byte <= 0x39;
 }
@@ -88,7 +92,8 @@ export function bencodeDecode(bytes: Uint8Array): Value {
   const value = decoder.decodeValue(0);
   if (decoder.offset !== bytes.length) {
     throw new ProtocolError(
-      `invalid bencode: ${bytes.length - decoder.offset} trailing bytes after the value at offset ${decoder.offset}`,
+      `invalid bencode: ${bytes.length - decoder.offset} trailing bytes` +
+        ` after the value at offset ${decoder.offset}`,
     );
   }
   return value;
@@ -116,17 +121,17 @@ class BencodeDecoder {
     }
     if (byte === CHAR_L || byte === CHAR_D) {
       if (depth >= MAX_NESTING_DEPTH) {
-        throw new ProtocolError(`invalid bencode: nesting deeper than ${MAX_NESTING_DEPTH} levels`);
+        throw invalid(`nesting deeper than ${MAX_NESTING_DEPTH} levels`, this.offset);
       }
       this.offset++;
       return byte === CHAR_L ? this.decodeList(depth + 1) : this.decodeDict(depth + 1);
     }
-    throw new ProtocolError(`invalid bencode: unexpected byte ${hexByte(byte)} at offset ${this.offset}`);
+    throw invalid(`unexpected byte ${hexByte(byte)}`, this.offset);
   }
 
   private peek(): number {
     if (this.offset >= this.bytes.length) {
-      throw new ProtocolError(`invalid bencode: truncated at offset ${this.offset}`);
+      throw invalid('truncated', this.offset);
     }
     return this.bytes[this.offset];
   }
@@ -142,16 +147,16 @@ class BencodeDecoder {
       }
     }
     if (end === this.bytes.length) {
-      throw new ProtocolError(`invalid bencode: truncated ${description} at offset ${start}`);
+      throw invalid(`truncated ${description}`, start);
     }
-    throw new ProtocolError(`invalid bencode: ${description} at offset ${start} is longer than ${maxLength} characters`);
+    throw invalid(`${description} longer than ${maxLength} characters`, start);
   }
 
   private decodeInteger(): number | bigint {
     const start = this.offset;
     const text = this.readUntil(CHAR_E, MAX_INTEGER_LENGTH, 'integer');
     if (!/^-?[0-9]+$/.test(text)) {
-      throw new ProtocolError(`invalid bencode: malformed integer ${JSON.stringify(text)} at offset ${start}`);
+      throw invalid(`malformed integer ${JSON.stringify(text)}`, start);
     }
     return narrowInteger(BigInt(text));
   }
@@ -160,13 +165,12 @@ class BencodeDecoder {
     const start = this.offset;
     const text = this.readUntil(CHAR_COLON, MAX_LENGTH_DIGITS, 'string length');
     if (!/^[0-9]+$/.test(text)) {
-      throw new ProtocolError(`invalid bencode: malformed string length ${JSON.stringify(text)} at offset ${start}`);
+      throw invalid(`malformed string length ${JSON.stringify(text)}`, start);
     }
     const length = Number(text);
     if (length > this.bytes.length - this.offset) {
-      throw new ProtocolError(
-        `invalid bencode: string of ${length} bytes at offset ${start} is truncated to ${this.bytes.length - this.offset}`,
-      );
+      const left = this.bytes.length - this.offset;
+      throw invalid(`string of ${length} bytes truncated to ${left}`, start);
     }
     const value = this.bytes.subarray(this.offset, this.offset + length);
     this.offset += length;
@@ -204,5 +208,5 @@ function dictKey(key: Value, offset: number): string {
   if (typeof key === 'number' || typeof key === 'bigint') {
     return decimalInteger(key);
   }
-  throw new ProtocolError(`invalid bencode: dict key of type ${describeType(key)} at offset ${offset}`);
+  throw invalid(`dict key of type ${describeType(key)}`, offset);
 }

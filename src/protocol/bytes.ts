@@ -98,10 +98,14 @@ export function describeType(value: unknown): string {
   return typeof value;
 }
 
+/** Tests whether a bigint fits in a number without loss. */
+export function isSafeBigInt(value: bigint): boolean {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER);
+}
+
 /** Returns a bigint as a number when it is a safe integer, else unchanged. */
 export function narrowInteger(value: bigint): number | bigint {
-  const small = value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER);
-  return small ? Number(value) : value;
+  return isSafeBigInt(value) ? Number(value) : value;
 }
 
 /** Returns the decimal form of an integer, without the exponent notation of large numbers. */

@@ -4,7 +4,13 @@
  * nibble is the level (1 to 15). Every decompressor is bounded by a maximum
  * output size, checked before or while allocating.
  */
-import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateSync, inflateSync } from 'node:zlib';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants as zlibConstants,
+  deflateSync,
+  inflateSync,
+} from 'node:zlib';
 import type { Compressor } from './types';
 import { ProtocolError } from './errors';
 import { MAX_DECOMPRESSED_SIZE } from './limits';
@@ -37,7 +43,9 @@ export function compressorFromLevelByte(levelByte: number): Compressor {
     case LZO_BITS:
       throw new ProtocolError('lzo compression is not supported; the client does not advertise it');
     case ZSTD_BITS:
-      throw new ProtocolError('zstd compression is not supported; the client does not advertise it');
+      throw new ProtocolError(
+        'zstd compression is not supported; the client does not advertise it',
+      );
     default:
       throw new ProtocolError(`invalid compression byte ${hexByte(levelByte)}`);
   }
@@ -53,21 +61,25 @@ export function decompressPayload(
     case 'none':
       return data;
     case 'zlib':
-      return inflateBounded('zlib', () => inflateSync(data, { maxOutputLength: maxSize }), maxSize);
+      return inflateBounded('zlib', maxSize, () => inflateSync(data, { maxOutputLength: maxSize }));
     case 'brotli':
-      return inflateBounded('brotli', () => brotliDecompressSync(data, { maxOutputLength: maxSize }), maxSize);
+      return inflateBounded('brotli', maxSize, () =>
+        brotliDecompressSync(data, { maxOutputLength: maxSize }),
+      );
     case 'lz4':
       return decompressLz4(data, maxSize);
   }
 }
 
-function inflateBounded(name: string, inflate: () => Buffer, maxSize: number): Uint8Array {
+function inflateBounded(name: string, maxSize: number, inflate: () => Buffer): Uint8Array {
   try {
     const output = inflate();
     return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
   } catch (error) {
     if (error instanceof RangeError) {
-      throw new ProtocolError(`${name} data decompresses to more than the maximum of ${maxSize} bytes`);
+      throw new ProtocolError(
+        `${name} data decompresses to more than the maximum of ${maxSize} bytes`,
+      );
     }
     const reason = error instanceof Error ? error.message : String(error);
     throw new ProtocolError(`invalid ${name} data: ${reason}`);
@@ -79,13 +91,20 @@ function inflateBounded(name: string, inflate: () => Buffer, maxSize: number): U
  * 4-byte little-endian integer. The size is checked against `maxSize`
  * before the output is allocated.
  */
-export function decompressLz4(data: Uint8Array, maxSize: number = MAX_DECOMPRESSED_SIZE): Uint8Array {
+export function decompressLz4(
+  data: Uint8Array,
+  maxSize: number = MAX_DECOMPRESSED_SIZE,
+): Uint8Array {
   if (data.length < LZ4_PREFIX_SIZE) {
-    throw new ProtocolError(`invalid lz4 data: ${data.length} bytes is shorter than the 4-byte size prefix`);
+    throw new ProtocolError(
+      `invalid lz4 data: ${data.length} bytes is shorter than the 4-byte size prefix`,
+    );
   }
   const size = new DataView(data.buffer, data.byteOffset, LZ4_PREFIX_SIZE).getUint32(0, true);
   if (size > maxSize) {
-    throw new ProtocolError(`lz4 size prefix of ${size} bytes exceeds the maximum of ${maxSize} bytes`);
+    throw new ProtocolError(
+      `lz4 size prefix of ${size} bytes exceeds the maximum of ${maxSize} bytes`,
+    );
   }
   return decompressLz4Block(data.subarray(LZ4_PREFIX_SIZE), size);
 }
@@ -110,7 +129,11 @@ export interface CompressedPayload {
  * low nibble of the compression byte. zlib and brotli also use it as their own
  * level, clamped to their range, but lz4 ignores it.
  */
-export function compressPayload(compressor: Compressor, data: Uint8Array, level = 1): CompressedPayload {
+export function compressPayload(
+  compressor: Compressor,
+  data: Uint8Array,
+  level = 1,
+): CompressedPayload {
   if (compressor === 'none') {
     return { payload: data, levelByte: 0 };
   }

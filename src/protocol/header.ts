@@ -37,12 +37,17 @@ export interface FrameHeader {
  * byte, the cipher flag, and a payload size above `maxPacketSize`, so no
  * payload is ever allocated for an oversized frame.
  */
-export function parseHeader(bytes: Uint8Array, maxPacketSize: number = MAX_PACKET_SIZE): FrameHeader {
+export function parseHeader(
+  bytes: Uint8Array,
+  maxPacketSize: number = MAX_PACKET_SIZE,
+): FrameHeader {
   if (bytes.length < HEADER_SIZE) {
-    throw new ProtocolError(`invalid packet header: ${bytes.length} bytes, expected ${HEADER_SIZE}`);
+    throw new ProtocolError(
+      `invalid packet header: ${bytes.length} bytes, expected ${HEADER_SIZE}`,
+    );
   }
   if (bytes[0] !== HEADER_MAGIC) {
-    throw new ProtocolError(`invalid packet header: first byte is ${hexByte(bytes[0])}, expected 0x50 ('P')`);
+    throw invalidMagic(bytes[0]);
   }
   const flags = bytes[1] & ~FLAG_FLUSH;
   if (flags & FLAG_CIPHER) {
@@ -53,10 +58,18 @@ export function parseHeader(bytes: Uint8Array, maxPacketSize: number = MAX_PACKE
   const payloadSize = new DataView(bytes.buffer, bytes.byteOffset + 4, 4).getUint32(0, false);
   if (payloadSize > maxPacketSize) {
     throw new ProtocolError(
-      `packet header announces ${payloadSize} bytes, above the maximum packet size of ${maxPacketSize} bytes`,
+      `packet header announces ${payloadSize} bytes,` +
+        ` above the maximum packet size of ${maxPacketSize} bytes`,
     );
   }
   return { flags, levelByte: bytes[2], chunkIndex: bytes[3], payloadSize };
+}
+
+/** Builds the error for a frame that does not start with 'P'. */
+export function invalidMagic(byte: number): ProtocolError {
+  return new ProtocolError(
+    `invalid packet header: first byte is ${hexByte(byte)}, expected 0x50 ('P')`,
+  );
 }
 
 /**

@@ -27,7 +27,7 @@ export function decompressLz4Block(src: Uint8Array, outputSize: number): Uint8Ar
   let d = 0;
   for (;;) {
     if (s >= src.length) {
-      throw new ProtocolError(`invalid lz4 block: truncated at input offset ${s}`);
+      throw invalid(`truncated at input offset ${s}`);
     }
     const token = src[s++];
     let literals = token >>> 4;
@@ -35,10 +35,10 @@ export function decompressLz4Block(src: Uint8Array, outputSize: number): Uint8Ar
       [literals, s] = readLengthExtension(src, s, literals);
     }
     if (literals > src.length - s) {
-      throw new ProtocolError(`invalid lz4 block: ${literals} literal bytes at input offset ${s} run past the input`);
+      throw invalid(`${literals} literal bytes at input offset ${s} run past the input`);
     }
     if (literals > outputSize - d) {
-      throw new ProtocolError(`invalid lz4 block: output exceeds the announced ${outputSize} bytes`);
+      throw invalid(`output exceeds the announced ${outputSize} bytes`);
     }
     dst.set(src.subarray(s, s + literals), d);
     s += literals;
@@ -47,12 +47,12 @@ export function decompressLz4Block(src: Uint8Array, outputSize: number): Uint8Ar
       break;
     }
     if (src.length - s < 2) {
-      throw new ProtocolError(`invalid lz4 block: truncated match offset at input offset ${s}`);
+      throw invalid(`truncated match offset at input offset ${s}`);
     }
     const offset = src[s] | (src[s + 1] << 8);
     s += 2;
     if (offset === 0 || offset > d) {
-      throw new ProtocolError(`invalid lz4 block: match offset ${offset} at output offset ${d}`);
+      throw invalid(`match offset ${offset} at output offset ${d}`);
     }
     let matchLength = token & RUN_MASK;
     if (matchLength === RUN_MASK) {
@@ -60,15 +60,19 @@ export function decompressLz4Block(src: Uint8Array, outputSize: number): Uint8Ar
     }
     matchLength += MIN_MATCH;
     if (matchLength > outputSize - d) {
-      throw new ProtocolError(`invalid lz4 block: output exceeds the announced ${outputSize} bytes`);
+      throw invalid(`output exceeds the announced ${outputSize} bytes`);
     }
     copyMatch(dst, d, offset, matchLength);
     d += matchLength;
   }
   if (d !== outputSize) {
-    throw new ProtocolError(`invalid lz4 block: ${d} bytes decoded, ${outputSize} announced`);
+    throw invalid(`${d} bytes decoded, ${outputSize} announced`);
   }
   return dst;
+}
+
+function invalid(problem: string): ProtocolError {
+  return new ProtocolError(`invalid lz4 block: ${problem}`);
 }
 
 /** Adds the 255-terminated length bytes that follow a token nibble of 15. */
@@ -76,7 +80,7 @@ function readLengthExtension(src: Uint8Array, s: number, base: number): [number,
   let length = base;
   for (;;) {
     if (s >= src.length) {
-      throw new ProtocolError(`invalid lz4 block: truncated length at input offset ${s}`);
+      throw invalid(`truncated length at input offset ${s}`);
     }
     const byte = src[s++];
     length += byte;
@@ -113,7 +117,8 @@ export function compressLz4Block(src: Uint8Array): Uint8Array {
     const hash = Math.imul(sequence, 2654435761) >>> (32 - HASH_BITS);
     const candidate = table[hash];
     table[hash] = p;
-    if (candidate < 0 || p - candidate > MAX_OFFSET || view.getUint32(candidate, true) !== sequence) {
+    const inRange = candidate >= 0 && p - candidate <= MAX_OFFSET;
+    if (!inRange || view.getUint32(candidate, true) !== sequence) {
       p++;
       continue;
     }
@@ -130,7 +135,13 @@ export function compressLz4Block(src: Uint8Array): Uint8Array {
 }
 
 /** Writes a token, literals and, unless `matchLength` is 0 (the last sequence), a match. */
-function writeSequence(out: Uint8Array, o: number, literals: Uint8Array, offset: number, matchLength: number): number {
+function writeSequence(
+  out: Uint8Array,
+  o: number,
+  literals: Uint8Array,
+  offset: number,
+  matchLength: number,
+): number {
   const literalNibble = Math.min(literals.length, RUN_MASK);
   const matchNibble = matchLength === 0 ? 0 : Math.min(matchLength - MIN_MATCH, RUN_MASK);
   out[o++] = (literalNibble << 4) | matchNibble;

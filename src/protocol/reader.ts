@@ -14,10 +14,17 @@ import {
   MAX_PENDING_CHUNKS,
   MAX_TEXT_LINE_LENGTH,
 } from './limits';
-import { concatBytes, decodeUtf8Lenient, decodeUtf8Strict, describeType, hexByte } from './bytes';
+import { concatBytes, decodeUtf8Lenient, decodeUtf8Strict, describeType } from './bytes';
 import { decodeValue } from './codec';
 import { compressorFromLevelByte, decompressPayload } from './compression';
-import { encoderFromFlags, HEADER_MAGIC, HEADER_SIZE, parseHeader, type FrameHeader } from './header';
+import {
+  encoderFromFlags,
+  HEADER_MAGIC,
+  HEADER_SIZE,
+  invalidMagic,
+  parseHeader,
+  type FrameHeader,
+} from './header';
 import { normalizeIncomingName } from './names';
 
 const NEWLINE = 0x0a;
@@ -92,7 +99,9 @@ export class PacketReader {
    */
   push(bytes: Uint8Array): ReaderEvent[] {
     if (this.failure !== undefined) {
-      throw new ProtocolError(`packet reader stopped after an earlier error: ${this.failure.message}`);
+      throw new ProtocolError(
+        `packet reader stopped after an earlier error: ${this.failure.message}`,
+      );
     }
     const events: ReaderEvent[] = [];
     let offset = 0;
@@ -120,15 +129,16 @@ export class PacketReader {
       return event.text === '' ? [] : [event];
     }
     if (this.header !== undefined) {
-      throw new ProtocolError(
-        `connection closed inside a packet: ${this.payloadLength} of ${this.header.payloadSize} payload bytes received`,
-      );
+      const received = `${this.payloadLength} of ${this.header.payloadSize} payload bytes`;
+      throw new ProtocolError(`connection closed inside a packet: ${received} received`);
     }
     if (this.headerLength > 0) {
-      throw new ProtocolError(`connection closed inside a packet header: ${this.headerLength} of ${HEADER_SIZE} bytes received`);
+      const received = `${this.headerLength} of ${HEADER_SIZE} bytes`;
+      throw new ProtocolError(`connection closed inside a packet header: ${received} received`);
     }
     if (this.chunks.size > 0) {
-      this.logger?.debug(LOG_CATEGORY, `connection closed with ${this.chunks.size} chunks waiting for their packet`);
+      const waiting = `${this.chunks.size} chunks waiting for their packet`;
+      this.logger?.debug(LOG_CATEGORY, `connection closed with ${waiting}`);
     }
     return [];
   }
@@ -142,9 +152,7 @@ export class PacketReader {
     }
     if (this.headerLength === 0 && bytes[offset] !== HEADER_MAGIC) {
       if (this.packetSeen) {
-        throw new ProtocolError(
-          `invalid packet header: first byte is ${hexByte(bytes[offset])}, expected 0x50 ('P')`,
-        );
+        throw invalidMagic(bytes[offset]);
       }
       this.textParts = [];
       return this.consumeText(bytes, offset, events);
@@ -168,7 +176,12 @@ export class PacketReader {
     return offset + count;
   }
 
-  private consumePayload(header: FrameHeader, bytes: Uint8Array, offset: number, events: ReaderEvent[]): number {
+  private consumePayload(
+    header: FrameHeader,
+    bytes: Uint8Array,
+    offset: number,
+    events: ReaderEvent[],
+  ): number {
     const count = Math.min(header.payloadSize - this.payloadLength, bytes.length - offset);
     // A plain Uint8Array copy (Buffer.slice would share memory), so packets
     // never share memory with a buffer the caller reuses.
@@ -190,7 +203,8 @@ export class PacketReader {
     const end = newline < 0 ? bytes.length : newline;
     if (this.textLength + (end - offset) > MAX_TEXT_LINE_LENGTH) {
       throw new ProtocolError(
-        `server sent over ${MAX_TEXT_LINE_LENGTH} bytes of text without a newline instead of xpra packets`,
+        `server sent over ${MAX_TEXT_LINE_LENGTH} bytes of text without a newline` +
+          ' instead of xpra packets',
       );
     }
     this.textParts?.push(new Uint8Array(bytes.subarray(offset, end)));
@@ -203,10 +217,12 @@ export class PacketReader {
   }
 
   private takeText(): { kind: 'text'; text: string } {
-    const text = decodeUtf8Lenient(concatBytes(this.textParts ?? [], this.textLength)).replace(/\r$/, '');
+    const line = decodeUtf8Lenient(concatBytes(this.textParts ?? [], this.textLength));
+    const text = line.replace(/\r$/, '');
     this.textParts = undefined;
     this.textLength = 0;
-    this.logger?.debug(LOG_CATEGORY, `received a text line of ${text.length} characters instead of a packet`);
+    const description = `a text line of ${text.length} characters`;
+    this.logger?.debug(LOG_CATEGORY, `received ${description} instead of a packet`);
     return { kind: 'text', text };
   }
 
@@ -220,9 +236,10 @@ export class PacketReader {
     const packet = toPacket(decodeValue(data, encoder));
     this.fillChunks(packet);
     this.packetSeen = true;
+    const compressor = compressorFromLevelByte(header.levelByte);
     this.logger?.trace(
       LOG_CATEGORY,
-      `received ${packet[0]} (${encoder}, ${compressorFromLevelByte(header.levelByte)}, ${payload.length} bytes)`,
+      `received ${packet[0]} (${encoder}, ${compressor}, ${payload.length} bytes)`,
     );
     events.push({ kind: 'packet', packet, encoder });
   }
@@ -235,7 +252,9 @@ export class PacketReader {
       throw new ProtocolError(`duplicate chunk for index ${index} before its packet arrived`);
     }
     if (this.chunks.size >= MAX_PENDING_CHUNKS) {
-      throw new ProtocolError(`too many chunks waiting for their packet: the maximum is ${MAX_PENDING_CHUNKS}`);
+      throw new ProtocolError(
+        `too many chunks waiting for their packet: the maximum is ${MAX_PENDING_CHUNKS}`,
+      );
     }
     this.chunks.set(index, data);
   }
@@ -245,7 +264,8 @@ export class PacketReader {
     for (const [index, data] of this.chunks) {
       if (index >= packet.length) {
         throw new ProtocolError(
-          `chunk index ${index} is out of range for the ${packet[0]} packet of ${packet.length} items`,
+          `chunk index ${index} is out of range` +
+            ` for the ${packet[0]} packet of ${packet.length} items`,
         );
       }
       packet[index] = data;
@@ -258,7 +278,9 @@ export class PacketReader {
 function toPacket(value: Value): Packet {
   if (!Array.isArray(value) || value.length === 0) {
     const found = Array.isArray(value) ? 'an empty list' : describeType(value);
-    throw new ProtocolError(`invalid packet: expected a list that starts with the packet type, got ${found}`);
+    throw new ProtocolError(
+      `invalid packet: expected a list that starts with the packet type, got ${found}`,
+    );
   }
   const type = value[0];
   let name: string;
@@ -268,7 +290,8 @@ function toPacket(value: Value): Packet {
     name = decodeUtf8Strict(type, 'the packet type');
   } else {
     throw new ProtocolError(
-      `invalid packet: the packet type is of type ${describeType(type)}; packet aliases are not supported`,
+      `invalid packet: the packet type is of type ${describeType(type)};` +
+        ' packet aliases are not supported',
     );
   }
   value[0] = normalizeIncomingName(name);

@@ -66,7 +66,8 @@ export function rencodeDecode(bytes: Uint8Array, mode: RencodeMode): Value {
   const value = decoder.decodeValue(0);
   if (decoder.offset !== bytes.length) {
     throw new ProtocolError(
-      `invalid ${mode}: ${bytes.length - decoder.offset} trailing bytes after the value at offset ${decoder.offset}`,
+      `invalid ${mode}: ${bytes.length - decoder.offset} trailing bytes` +
+        ` after the value at offset ${decoder.offset}`,
     );
   }
   return value;
@@ -125,8 +126,9 @@ class RencodeEncoder {
     } else {
       const digits = value.toString();
       if (digits.length > MAX_INTEGER_LENGTH) {
+        const limit = `the maximum is ${MAX_INTEGER_LENGTH}`;
         throw new ProtocolError(
-          `${this.mode} cannot encode an integer of ${digits.length} characters; the maximum is ${MAX_INTEGER_LENGTH}`,
+          `${this.mode} cannot encode an integer of ${digits.length} characters; ${limit}`,
         );
       }
       writer.writeByte(BIG_INT);
@@ -255,22 +257,26 @@ class RencodeDecoder {
       case NONE:
         return null;
       default:
-        throw new ProtocolError(`invalid ${this.mode}: unknown type code ${hexByte(code)} at offset ${start}`);
+        throw this.invalid(`unknown type code ${hexByte(code)}`, start);
     }
+  }
+
+  /** Builds the error for malformed input at `offset`. */
+  private invalid(problem: string, offset: number): ProtocolError {
+    return new ProtocolError(`invalid ${this.mode}: ${problem} at offset ${offset}`);
   }
 
   private readByte(): number {
     if (this.offset >= this.bytes.length) {
-      throw new ProtocolError(`invalid ${this.mode}: truncated at offset ${this.offset}`);
+      throw this.invalid('truncated', this.offset);
     }
     return this.bytes[this.offset++];
   }
 
   private take(length: number): Uint8Array {
-    if (length > this.bytes.length - this.offset) {
-      throw new ProtocolError(
-        `invalid ${this.mode}: ${length} bytes needed at offset ${this.offset}, ${this.bytes.length - this.offset} left`,
-      );
+    const left = this.bytes.length - this.offset;
+    if (length > left) {
+      throw this.invalid(`${length} bytes needed, ${left} left,`, this.offset);
     }
     const value = this.bytes.subarray(this.offset, this.offset + length);
     this.offset += length;
@@ -290,7 +296,7 @@ class RencodeDecoder {
       const byte = this.readByte();
       if (byte >= 0x30 && byte <= 0x39) {
         if (++digits > MAX_LENGTH_DIGITS) {
-          throw new ProtocolError(`invalid ${this.mode}: string length at offset ${start} has over ${MAX_LENGTH_DIGITS} digits`);
+          throw this.invalid(`string length over ${MAX_LENGTH_DIGITS} digits`, start);
         }
         length = length * 10 + (byte - 0x30);
         continue;
@@ -298,9 +304,7 @@ class RencodeDecoder {
       if (byte === TEXT_SEPARATOR || (byte === BYTES_SEPARATOR && this.mode === 'rencodeplus')) {
         return this.decodeString(this.take(length), byte, start);
       }
-      throw new ProtocolError(
-        `invalid ${this.mode}: unexpected byte ${hexByte(byte)} in the string length at offset ${start}`,
-      );
+      throw this.invalid(`unexpected byte ${hexByte(byte)} in the string length`, start);
     }
   }
 
@@ -316,16 +320,14 @@ class RencodeDecoder {
     const digitsStart = this.offset;
     const end = this.bytes.indexOf(TERMINATOR, digitsStart);
     if (end < 0) {
-      throw new ProtocolError(`invalid ${this.mode}: big integer at offset ${start} has no terminator`);
+      throw this.invalid('big integer without a terminator', start);
     }
     if (end - digitsStart > MAX_INTEGER_LENGTH) {
-      throw new ProtocolError(
-        `invalid ${this.mode}: big integer at offset ${start} is longer than ${MAX_INTEGER_LENGTH} characters`,
-      );
+      throw this.invalid(`big integer longer than ${MAX_INTEGER_LENGTH} characters`, start);
     }
     const text = String.fromCharCode(...this.bytes.subarray(digitsStart, end));
     if (!/^-?[0-9]+$/.test(text)) {
-      throw new ProtocolError(`invalid ${this.mode}: malformed big integer ${JSON.stringify(text)} at offset ${start}`);
+      throw this.invalid(`malformed big integer ${JSON.stringify(text)}`, start);
     }
     this.offset = end + 1;
     return BigInt(text);
@@ -333,7 +335,7 @@ class RencodeDecoder {
 
   private checkDepth(depth: number, start: number): void {
     if (depth >= MAX_NESTING_DEPTH) {
-      throw new ProtocolError(`invalid ${this.mode}: nesting deeper than ${MAX_NESTING_DEPTH} levels at offset ${start}`);
+      throw this.invalid(`nesting deeper than ${MAX_NESTING_DEPTH} levels`, start);
     }
   }
 
@@ -377,7 +379,7 @@ class RencodeDecoder {
 
   private peekByte(): number {
     if (this.offset >= this.bytes.length) {
-      throw new ProtocolError(`invalid ${this.mode}: truncated at offset ${this.offset}, a terminator is missing`);
+      throw this.invalid('missing terminator, truncated', this.offset);
     }
     return this.bytes[this.offset];
   }
@@ -392,6 +394,6 @@ class RencodeDecoder {
     if (typeof key === 'number' || typeof key === 'bigint') {
       return decimalInteger(key);
     }
-    throw new ProtocolError(`invalid ${this.mode}: dict key of type ${describeType(key)} at offset ${offset}`);
+    throw this.invalid(`dict key of type ${describeType(key)}`, offset);
   }
 }

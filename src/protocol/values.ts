@@ -6,7 +6,7 @@
  */
 import type { Dict, Value } from './types';
 import { ProtocolError } from './errors';
-import { decodeUtf8Lenient, describeType, encodeUtf8 } from './bytes';
+import { decodeUtf8Lenient, describeType, encodeUtf8, isSafeBigInt } from './bytes';
 
 type Field = Value | undefined;
 
@@ -42,7 +42,7 @@ export function asInt(value: Field, field = 'value'): number {
   if (typeof value === 'number' && Number.isSafeInteger(value)) {
     return value;
   }
-  if (typeof value === 'bigint' && value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (typeof value === 'bigint' && isSafeBigInt(value)) {
     return Number(value);
   }
   if (typeof value === 'boolean') {
@@ -78,7 +78,8 @@ export function asBool(value: Field, field = 'value'): boolean {
 
 /** Returns a dict. */
 export function asDict(value: Field, field = 'value'): Dict {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)) {
+  const isObject = value !== null && typeof value === 'object';
+  if (isObject && !Array.isArray(value) && !(value instanceof Uint8Array)) {
     return value;
   }
   throw invalid(field, 'a dict', value);

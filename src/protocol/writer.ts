@@ -22,10 +22,12 @@ export function encodePacket(packet: Packet, options: EncodePacketOptions): Uint
     throw new ProtocolError('cannot encode a packet without a packet type name');
   }
   const encoded = encodeValue(packet, options.encoder);
-  const { payload, levelByte } = compressPayload(options.compressor ?? 'none', encoded, options.level);
+  const compressor = options.compressor ?? 'none';
+  const { payload, levelByte } = compressPayload(compressor, encoded, options.level);
   if (payload.length > MAX_PACKET_SIZE) {
     throw new ProtocolError(
-      `${packet[0]} packet of ${payload.length} bytes exceeds the maximum packet size of ${MAX_PACKET_SIZE} bytes`,
+      `${packet[0]} packet of ${payload.length} bytes exceeds` +
+        ` the maximum packet size of ${MAX_PACKET_SIZE} bytes`,
     );
   }
   const header = writeHeader({

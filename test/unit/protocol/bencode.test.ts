@@ -91,7 +91,7 @@ describe('bencode decode', () => {
     ['unterminated list', 'li1e', /truncated/],
     ['unknown type byte', 'x', /unexpected byte 0x78/],
     ['trailing bytes', 'i1ei2e', /3 trailing bytes/],
-    ['long length prefix', '12345678901:', /longer than 10 characters/],
+    ['long length prefix', '12345678901:', /string length longer than 10 characters/],
     ['64-character integer', `i${'9'.repeat(64)}e`, /longer than 63 characters/],
     ['list as dict key', 'dlei1ee', /dict key of type list/],
     ['invalid UTF-8 key', 'd1:\xffi1ee', /invalid UTF-8/],

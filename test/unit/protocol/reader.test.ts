@@ -253,7 +253,7 @@ describe('PacketReader limits and malformed frames', () => {
 
   it('rejects truncated rencode payloads', () => {
     const payload = encodeValue(['ping', 123456789], 'rencode').subarray(0, 8);
-    assertRejects(() => new PacketReader().push(frame(0x01, 0, payload)), /invalid rencode: 4 bytes needed/);
+    assertRejects(() => new PacketReader().push(frame(0x01, 0, payload)), /invalid rencode: 4 bytes needed, 1 left, at offset 7/);
   });
 
   it('rejects a payload that is not a list', () => {
