@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    process.stderr.write(`xpra-sessions attach: ${errorMessage(error)}\n${USAGE}\n`);
+    process.stderr.write(`xpra-sessions attach: ${errorMessage(error)} (see xpra-sessions attach --help)\n`);
     return 2;
   }
   try {
@@ -60,33 +60,32 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
+const OPTIONS = {
+  'ssl-ca-cert': { type: 'string' },
+  'ssl-ca-data': { type: 'string' },
+  'ssl-server-verify-mode': { type: 'string' },
+  'ssl-server-hostname': { type: 'string' },
+  'ssl-cert': { type: 'string' },
+  'ssl-key': { type: 'string' },
+  'password-file': { type: 'string' },
+  screenshot: { type: 'string' },
+  type: { type: 'string' },
+  timeout: { type: 'string' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parseCommand(args: string[]): AttachCommand {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        'ssl-ca-cert': { type: 'string' },
-        'ssl-ca-data': { type: 'string' },
-        'ssl-server-verify-mode': { type: 'string' },
-        'ssl-server-hostname': { type: 'string' },
-        'ssl-cert': { type: 'string' },
-        'ssl-key': { type: 'string' },
-        'password-file': { type: 'string' },
-        screenshot: { type: 'string' },
-        type: { type: 'string' },
-        timeout: { type: 'string' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new UsageError(errorMessage(error));
   }
   const { values, positionals } = parsed;
   if (values.help) throw new UsageError('help');
   if (positionals.length !== 1) throw new UsageError(`expected one server URI, got ${positionals.length}`);
+
   const verifyMode = values['ssl-server-verify-mode'] ?? 'required';
   if (!['none', 'optional', 'required'].includes(verifyMode)) {
     throw new UsageError(`invalid --ssl-server-verify-mode '${verifyMode}': expected none, optional or required`);
@@ -101,6 +100,7 @@ function parseCommand(args: string[]): AttachCommand {
   if (values.screenshot !== undefined && !values.screenshot.toLowerCase().endsWith('.png')) {
     throw new UsageError(`invalid --screenshot '${values.screenshot}': the file name must end in .png`);
   }
+
   return {
     uri: positionals[0],
     tls: {
@@ -178,7 +178,7 @@ class Painter {
     session.on('disconnected', (reason) => (this.failure = reason));
   }
 
-  /** The top-level window to type into: the last one announced. */
+  /** Returns the top-level window to type into: the last one the server announced. */
   focusedWindow(): number {
     const topLevel = [...this.session.windows.values()].filter((window) => !window.overrideRedirect);
     const window = topLevel[topLevel.length - 1];

@@ -1,8 +1,8 @@
 /**
  * `attach()`: connect over TLS, agree on a packet encoder, authenticate, and return a live
- * session. The encoder is chosen per server without asking: the hello goes out as
- * rencodeplus first, and when the server shows it cannot read that (plain text about the
- * encoder, or a close before its hello) we reconnect with the legacy rencode hello.
+ * session. The encoder is chosen per server without asking the user. The hello goes out as
+ * rencodeplus first. When the server cannot read it (it replies with plain text about the
+ * encoder, or closes before its hello), we reconnect with the legacy rencode hello.
  */
 import { connect as connectTcp } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -17,7 +17,7 @@ import { XpraSession } from './session';
 import type { AttachOptions, Logger } from './types';
 import { encoderOrder, hostPortKey, rememberEncoder } from './wire-format';
 
-/** Seconds to wait for the TLS handshake and the server hello when the caller does not say. */
+/** Time allowed for the TLS handshake and the server hello when the caller sets none, in ms. */
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
 /** The packet compressors the protocol module decodes. */

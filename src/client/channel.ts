@@ -1,7 +1,7 @@
 /**
  * One xpra connection: a socket that carries framed packets both ways. Incoming events
- * wait in a queue until a consumer takes them, so nothing is lost while the handshake hands
- * the connection over to the session.
+ * wait in a queue while no consumer is set, so events that arrive while the handshake
+ * hands the connection over to the session are delivered later, in order.
  */
 import type { Duplex } from 'node:stream';
 import { PacketReader, PacketReaderError, encodePacket } from '../protocol';

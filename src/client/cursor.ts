@@ -20,7 +20,8 @@ export class Cursors {
         return;
       }
       this.context.emit('cursor', {
-        png: pixels.slice(),
+        // A copy in a fresh buffer, safe to transfer to a webview.
+        png: new Uint8Array(pixels),
         width: asInt(packet[4]),
         height: asInt(packet[5]),
         xhot: asInt(packet[6]),

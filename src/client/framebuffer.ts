@@ -4,7 +4,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import { decompressLz4 } from '../protocol';
+import { MAX_DECOMPRESSED_SIZE, decompressLz4 } from '../protocol';
 import type { DrawEvent, WindowDescription } from './types';
 
 /** The encodings `apply` decodes; a client painting with this class advertises only these. */
@@ -53,7 +53,7 @@ export class WindowImage {
     }
   }
 
-  /** Whether any pixel differs from the first one. */
+  /** Returns true when any pixel differs from the first one. */
   hasContent(): boolean {
     const view = new Uint32Array(this.pixels.buffer, this.pixels.byteOffset, this.pixels.byteLength / 4);
     return view.some((pixel) => pixel !== view[0]);
@@ -154,8 +154,11 @@ export function decodeRgb(draw: DrawEvent): Uint8Array {
   if (!/^[RGBXA]{3,4}$/.test(format) || !format.includes('R') || !format.includes('G') || !format.includes('B')) {
     throw new DecodeError(`unsupported rgb_format '${format}'`);
   }
+  checkedSide(draw.width);
+  checkedSide(draw.height);
   const rowstride = draw.rowstride || draw.width * bytesPerPixel;
-  const expected = rowstride * draw.height;
+  // The bound keeps a hostile size prefix from allocating more than any real draw needs.
+  const expected = Math.min(rowstride * draw.height, MAX_DECOMPRESSED_SIZE);
   const data = decompressPixels(draw, expected);
   if (rowstride < draw.width * bytesPerPixel || data.byteLength < rowstride * (draw.height - 1) + draw.width * bytesPerPixel) {
     throw new DecodeError(`${draw.coding} data of ${data.byteLength} bytes is too short for ${draw.width}x${draw.height} with rowstride ${rowstride}`);
@@ -186,7 +189,7 @@ function decompressPixels(draw: DrawEvent, expected: number): Uint8Array {
   return draw.data;
 }
 
-/** Every copy reads the picture as it was before the packet, so copies use a snapshot. */
+/** Applies scroll copies. Each copy reads the picture as it was before the packet, so all read a snapshot. */
 function applyScroll(image: WindowImage, scrolls: number[][]): void {
   const before = image.pixels.slice();
   for (const [x, y, width, height, dx, dy] of scrolls) {

@@ -1,6 +1,6 @@
 /**
  * Pointer, wheel and keyboard input. Pointer positions arrive relative to a window and go
- * out in the server's root coordinates; modifier names from the webview go out as the X11
+ * out in the server's root coordinates. Modifier names from the webview go out as the X11
  * modifiers that the server hello's `modifier_keycodes` assigns.
  */
 import type { Dict, Value } from '../protocol/types';
@@ -23,7 +23,7 @@ const MODIFIER_KEYSYMS: Record<string, string[]> = {
   numlock: ['Num_Lock'],
 };
 
-/** The usual assignment, used when the server hello does not say. */
+/** The usual assignment, used when the server hello has no `modifier_keycodes` entry. */
 const DEFAULT_MODIFIERS: Record<string, string> = {
   shift: 'shift',
   lock: 'lock',

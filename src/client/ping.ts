@@ -1,6 +1,6 @@
 /**
- * Keep-alive in both directions: the server pings every 5 s and disconnects a client that
- * has not echoed for 60 s; our own pings measure the round-trip latency.
+ * Keep-alive in both directions. The server pings every 5 s and disconnects a client that
+ * has not echoed for 60 s. Our own pings measure the round-trip latency.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';

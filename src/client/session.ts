@@ -64,6 +64,9 @@ export class XpraSession extends EventEmitter<SessionEvents> {
     this.logger = parameters.logger;
     this.serverVersion = readText(this.serverCaps.version) ?? 'unknown';
     this.serverPacketTypes = readTextList(this.serverCaps['packet-types']);
+    // A 6.5 server started with XPRA_BACKWARDS_COMPATIBLE=0 ignores `wants`, so its hello
+    // has no packet-types, and it rejects the legacy names. In its default mode 6.5 lists
+    // packet-types. Servers before 6.5 never list them and accept only the legacy names.
     this.newNamesOnly = this.serverPacketTypes === undefined && versionAtLeast(this.serverVersion, 6, 5);
     if (this.newNamesOnly) {
       this.logger.info('session', `server ${this.serverVersion} ignored our request for packet-types, so it accepts only the new packet names`);
@@ -222,11 +225,7 @@ export class XpraSession extends EventEmitter<SessionEvents> {
   }
 }
 
-/**
- * A 6.5 server started with XPRA_BACKWARDS_COMPATIBLE=0 ignores `wants`, so its hello has
- * no packet-types, and it rejects the legacy names; a 6.5 server in its default mode lists
- * them. Servers before 6.5 never list packet-types and accept only the legacy names.
- */
+/** Compares a `major.minor` version string with a minimum version. */
 function versionAtLeast(version: string, major: number, minor: number): boolean {
   const [actualMajor, actualMinor] = version.split('.').map((part) => Number.parseInt(part, 10));
   if (!Number.isFinite(actualMajor)) return false;

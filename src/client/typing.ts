@@ -2,7 +2,7 @@
 import { keysymForCharacter, keyvalForName } from '../keymap';
 import type { XpraSession } from './session';
 
-/** Pause between typed characters, in ms, so the remote application sees separate key events. */
+/** Pause between typed characters, in ms, so the remote application receives separate key events. */
 const KEY_INTERVAL_MS = 15;
 /** Shift_L on the evdev keyboard that the US keymap describes. */
 const SHIFT_KEYCODE = 50;

@@ -1,6 +1,6 @@
 /**
  * Which packet encoder each server spoke. 6.x decodes only rencodeplus and 3.1 cannot
- * decode it at all, so the first attach to a server may need two connections; later
+ * decode it at all, so the first attach to a server may need two connections. Later
  * attaches start with the encoder that worked.
  */
 import type { Encoder } from '../protocol/types';
@@ -20,7 +20,7 @@ export function hostPortKey(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** The encoders to try for a server, the remembered one first. */
+/** Returns the encoders to try for a server, the remembered one first. */
 export function encoderOrder(hostPort: string, store?: WireFormatStore): Encoder[] {
   const known = remembered.get(hostPort) ?? store?.load(hostPort);
   if (known === undefined) return [...DEFAULT_ENCODER_ORDER];

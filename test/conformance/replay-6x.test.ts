@@ -34,7 +34,7 @@ interface ReceivedHello {
   caps: Dict;
 }
 
-/** A loopback TLS server that records each hello and answers every connection with `stream`. */
+/** A loopback TLS server that records each hello and replays `stream` on every connection. */
 class ReplayServer {
   readonly hellos: ReceivedHello[] = [];
   readonly packets: Packet[] = [];
@@ -253,6 +253,35 @@ describe('replay of xpra 6.5.3 streams', () => {
       });
     }
   }
+
+  test('ticker stream decodes every draw', async () => {
+    const stream = streams.find((candidate) => candidate.name === 'bc1-ticker-50frames') as Stream;
+    forgetEncoders();
+    server.reset(stream);
+    const session = await attach(options());
+    const framebuffer = new Framebuffer({ webp: decodeWebp });
+    const codings = new Set<string>();
+    const failures: string[] = [];
+    session.on('window-new', (window) => framebuffer.addWindow(window));
+    session.on('draw', (draw) => {
+      codings.add(draw.coding);
+      try {
+        framebuffer.apply(draw);
+      } catch (error) {
+        failures.push(`${draw.coding} seq ${draw.seq}: ${String(error)}`);
+      }
+    });
+    try {
+      await eventually(() => codings.has('scroll') && codings.has('rgb24'));
+      assert.deepEqual(failures, []);
+      assert.ok(codings.has('scroll'), 'the stream has scroll draws');
+      assert.ok(codings.has('rgb24'), 'the stream has rgb24 draws');
+      const image = [...framebuffer.images.values()][0];
+      assert.ok(image.hasContent(), 'the window has non-blank pixels');
+    } finally {
+      session.disconnect();
+    }
+  });
 
   test('new names after a hello without packet-types', async () => {
     const stream = streams.find((candidate) => candidate.name === 'bc0-ticker-50frames-newnames') as Stream;

@@ -137,7 +137,7 @@ export async function startXpra(options: XpraServerOptions): Promise<XpraServer>
   return server;
 }
 
-/** A random display from 400 up, so parallel test runs rarely pick the same one. */
+/** Picks a random free display from 400 up, so parallel test runs rarely pick the same one. */
 function pickDisplay(): number {
   for (let attempt = 0; attempt < 200; attempt++) {
     const display = 400 + Math.floor(Math.random() * 500);
