@@ -107,10 +107,15 @@ async function importSigningKey(keyPem: string): Promise<{ key: CryptoKey; algor
 
 async function exportKeyPem(key: CryptoKey): Promise<string> {
   const der = await subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return withFinalNewline(x509.PemConverter.encode(der, 'PRIVATE KEY'));
 }
 
-/** A random positive 128-bit serial number (the top bit cleared so DER keeps it positive). */
+/** Ends PEM text with a newline, so that files and bundles made by concatenation stay valid. */
+function withFinalNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+
+/** Returns a random 128-bit serial number in hex. The top bit is cleared so that DER reads it as positive. */
 function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0] & 0x7f) | 0x01;
@@ -180,7 +185,7 @@ export async function createCertificateAuthority(options: CertificateAuthorityOp
     },
     webCrypto,
   );
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) };
+  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 /** Issues a server or client certificate with a new key, signed by `ca`. */
@@ -209,7 +214,7 @@ export async function issueCertificate(ca: CertificateAndKey, options: LeafCerti
     },
     webCrypto,
   );
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) };
+  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 /** Creates a self-signed end-entity certificate (CA:FALSE), trusted only by being pinned as a CA. */
@@ -233,7 +238,7 @@ export async function createSelfSigned(options: LeafCertificateOptions): Promise
     },
     webCrypto,
   );
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) };
+  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ export interface DecodedCaData {
   certificates: X509Certificate[];
   encoding: CaDataEncoding;
   prefix: CaDataPrefix;
-  /** What the hex or base64 held: PEM text (xpra up to 6.0) or DER bytes (xpra 6.1+). */
+  /** Content of the hex or base64: PEM text (xpra up to 6.0) or DER bytes (xpra 6.1+). */
   content: 'pem' | 'der';
 }
 

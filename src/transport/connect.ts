@@ -110,7 +110,7 @@ export interface TlsCheckResult {
   checkedHost: string;
   /** True when the certificate chain and host name verified. */
   verified: boolean;
-  /** Why verification failed, when it did; also set when the handshake itself failed. */
+  /** The verification or handshake failure, when there was one. */
   failure?: TlsVerificationError;
   protocol?: string;
   cipher?: string;
@@ -196,13 +196,31 @@ function handshake(target: TlsTarget, built: BuiltTlsOptions, options: ConnectOp
       }
     };
     const onAbort = (): void => finish({ error: new ConnectionError('aborted', `connection to ${where} was cancelled`) });
+    let ready: Handshake | undefined;
+    // Some servers (node's among them) reject a client certificate by closing the
+    // connection without an alert, once the server certificate has been sent.
+    const closedAfterClientCertificate = (): TlsVerificationError | undefined => {
+      if (!built.clientCertificateSent || (!ready && !socket.getPeerCertificate()?.raw)) {
+        return undefined;
+      }
+      const message = `${where} closed the connection right after the TLS handshake: it may have rejected the client certificate`;
+      return new TlsVerificationError('client-certificate-rejected', message, context(chain));
+    };
     const onError = (error: Error & { code?: string }): void => {
-      finish({ error: describeSocketError(error, where, context(chain)) });
+      const reset = error.code === 'ECONNRESET' || error.code === 'EPIPE';
+      const rejected = reset ? closedAfterClientCertificate() : undefined;
+      let failure = rejected ?? describeSocketError(error, where, context(chain));
+      if (reset && !rejected && built.clientCertificateSent) {
+        const message = `${failure.message} during the TLS handshake (it may have rejected the client certificate)`;
+        failure = new ConnectionError('network', message, error.code);
+      }
+      finish({ error: failure });
     };
     const onClose = (): void => {
-      finish({ error: new ConnectionError('closed', `${where} closed the connection during the TLS handshake`) });
+      const when = ready ? 'right after' : 'during';
+      const closed = new ConnectionError('closed', `${where} closed the connection ${when} the TLS handshake`);
+      finish({ error: closedAfterClientCertificate() ?? closed });
     };
-    let ready: Handshake | undefined;
     const onSession = (): void => {
       if (ready) {
         finish({ value: ready });

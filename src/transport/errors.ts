@@ -119,7 +119,7 @@ const INVALID_CERTIFICATE_REASONS: Record<string, string> = {
   HOSTNAME_MISMATCH: 'it does not name the host',
 };
 
-/** OpenSSL alerts that say the server wanted a client certificate it did not get or accept. */
+/** OpenSSL alerts from a server that wanted a client certificate it did not get or accept. */
 const CLIENT_CERTIFICATE_ALERTS: Record<string, string> = {
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'certificate required',
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'bad certificate',
@@ -157,16 +157,16 @@ function verificationMessage(check: TlsCheck, code: string, context: TlsFailureC
       if (!expired) {
         return 'certificate expired';
       }
-      const which = expired === leaf ? 'certificate' : `CA certificate ${expired.subject}`;
-      return `${which} expired on ${formatDate(expired.validTo)}`;
+      const label = expired === leaf ? 'certificate' : `CA certificate ${expired.subject}`;
+      return `${label} expired on ${formatDate(expired.validTo)}`;
     }
     case 'not-yet-valid': {
       const future = context.chain.find((certificate) => certificate.validFrom.getTime() > now.getTime()) ?? leaf;
       if (!future) {
         return 'certificate is not valid yet';
       }
-      const which = future === leaf ? 'certificate' : `CA certificate ${future.subject}`;
-      return `${which} is not valid before ${formatDate(future.validFrom)}`;
+      const label = future === leaf ? 'certificate' : `CA certificate ${future.subject}`;
+      return `${label} is not valid before ${formatDate(future.validFrom)}`;
     }
     case 'hostname':
       return `certificate is issued for ${issuedNames(leaf)}, not ${context.checkedHost}`;

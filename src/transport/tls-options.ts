@@ -37,7 +37,7 @@ export interface BuiltTlsOptions {
   options: tls.ConnectionOptions;
   /** The host name or address that the certificate must name. */
   checkedHost: string;
-  /** True when verification is off (verify mode `none`); the UI must say so. */
+  /** True when verification is off (verify mode `none`), which the UI must announce. */
   insecure: boolean;
   clientCertificateSent: boolean;
 }
@@ -69,8 +69,8 @@ export async function buildTlsOptions(target: TlsTarget, settings: TlsSettings):
     minVersion: 'TLSv1.2',
     maxVersion: 'TLSv1.3',
     rejectUnauthorized: !insecure,
-    // Node would check the servername or, failing that, the host option, which is
-    // "localhost" for TLS over an existing socket; this always checks the host requested.
+    // Node checks the servername or else the host option, and the host option is
+    // "localhost" for TLS over an existing socket. This always checks the requested host.
     checkServerIdentity: (_name: string, certificate: tls.PeerCertificate) =>
       tls.checkServerIdentity(checkedHost, certificate),
     ...clientCredentials,
@@ -125,27 +125,32 @@ async function loadClientCredentials(settings: TlsSettings): Promise<{ cert?: st
   } catch (error) {
     throw new TlsSettingsError(`invalid client certificate file ${settings.certFile}: ${(error as Error).message}`);
   }
+
   const keyPem = findPrivateKey(keyText);
   if (keyPem === undefined) {
     throw new TlsSettingsError(`client key not found: ${keySource} contains no PEM private key`);
   }
-  const encrypted = /ENCRYPTED/.test(keyPem);
-  if (encrypted && settings.keyPassphrase === undefined) {
-    throw new TlsSettingsError(`client key ${keySource} is encrypted: a passphrase is required`);
-  }
-  let publicKey: Buffer;
-  try {
-    const key = createPrivateKey({ key: keyPem, passphrase: settings.keyPassphrase });
-    publicKey = createPublicKey(key).export({ format: 'der', type: 'spki' });
-  } catch (error) {
-    const reason = encrypted ? 'wrong passphrase' : (error as Error).message;
-    throw new TlsSettingsError(`client key ${keySource} could not be read: ${reason}`);
-  }
+  const publicKey = readPublicKey(keyPem, keySource, settings.keyPassphrase);
   if (!publicKey.equals(certificate.publicKey.export({ format: 'der', type: 'spki' }))) {
     throw new TlsSettingsError(`client key ${keySource} does not match the certificate ${settings.certFile}`);
   }
   const passphrase = settings.keyPassphrase !== undefined ? { passphrase: settings.keyPassphrase } : {};
   return { cert: certText, key: keyPem, ...passphrase };
+}
+
+/** Decrypts or parses a private key and returns its public key as DER, so that it can be compared. */
+function readPublicKey(keyPem: string, keySource: string, passphrase: string | undefined): Buffer {
+  const encrypted = /ENCRYPTED/.test(keyPem);
+  if (encrypted && passphrase === undefined) {
+    throw new TlsSettingsError(`client key ${keySource} is encrypted: a passphrase is required`);
+  }
+  try {
+    const key = createPrivateKey({ key: keyPem, passphrase });
+    return createPublicKey(key).export({ format: 'der', type: 'spki' });
+  } catch (error) {
+    const reason = encrypted ? 'wrong passphrase' : (error as Error).message;
+    throw new TlsSettingsError(`client key ${keySource} could not be read: ${reason}`);
+  }
 }
 
 /** Returns the first PEM private key block (PKCS#8, encrypted PKCS#8, RSA or EC) in `text`. */
@@ -154,17 +159,17 @@ function findPrivateKey(text: string): string | undefined {
   return match?.[0];
 }
 
-async function readSettingFile(file: string, what: string): Promise<string> {
+async function readSettingFile(file: string, description: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new TlsSettingsError(`${what} not found: ${file}`);
+      throw new TlsSettingsError(`${description} not found: ${file}`);
     }
     if (code === 'EACCES') {
-      throw new TlsSettingsError(`${what} is not readable (permission denied): ${file}`);
+      throw new TlsSettingsError(`${description} is not readable (permission denied): ${file}`);
     }
-    throw new TlsSettingsError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+    throw new TlsSettingsError(`cannot read ${description} ${file}: ${(error as Error).message}`);
   }
 }
