@@ -5,7 +5,12 @@
  */
 import type { Dict, Value } from './types';
 import { ProtocolError } from './errors';
-import { MAX_INTEGER_LENGTH, MAX_LENGTH_DIGITS, MAX_NESTING_DEPTH } from './limits';
+import {
+  MAX_INTEGER_LENGTH,
+  MAX_LENGTH_DIGITS,
+  MAX_NESTING_DEPTH,
+  MAX_VALUE_COUNT,
+} from './limits';
 import {
   ByteWriter,
   decimalInteger,
@@ -103,10 +108,14 @@ export function bencodeDecode(bytes: Uint8Array): Value {
 // with integer keys (xpra's info-response) does not keep its wire order.
 class BencodeDecoder {
   offset = 0;
+  private valueCount = 0;
 
   constructor(private readonly bytes: Uint8Array) {}
 
   decodeValue(depth: number): Value {
+    if (++this.valueCount > MAX_VALUE_COUNT) {
+      throw invalid(`more than ${MAX_VALUE_COUNT} values in one packet`, this.offset);
+    }
     const byte = this.peek();
     if (byte === CHAR_I) {
       this.offset++;

@@ -40,6 +40,14 @@ export const MAX_CHUNK_INDEX = 15;
 export const MAX_NESTING_DEPTH = 64;
 
 /**
+ * Maximum number of values (scalars, lists, dicts and keys) in one decoded
+ * packet. Each costs tens of bytes of heap, so without a bound a 256 MiB
+ * payload of one-byte empty lists would expand to gigabytes. The largest
+ * packet recorded from a 6.5.3 server (its hello) has 873 values.
+ */
+export const MAX_VALUE_COUNT = 1_000_000;
+
+/**
  * Maximum length of a plain-text line that a server sends instead of a
  * frame, in bytes. The error lines recorded from 3.1.3 and 6.5.3 are under 100 bytes.
  */

@@ -7,7 +7,12 @@
  */
 import type { Dict, Value } from './types';
 import { ProtocolError } from './errors';
-import { MAX_INTEGER_LENGTH, MAX_LENGTH_DIGITS, MAX_NESTING_DEPTH } from './limits';
+import {
+  MAX_INTEGER_LENGTH,
+  MAX_LENGTH_DIGITS,
+  MAX_NESTING_DEPTH,
+  MAX_VALUE_COUNT,
+} from './limits';
 import {
   ByteWriter,
   decimalInteger,
@@ -200,17 +205,18 @@ class RencodeEncoder {
 // with integer keys (xpra's info-response) does not keep its wire order.
 class RencodeDecoder {
   offset = 0;
-  private readonly view: DataView;
+  private valueCount = 0;
 
   constructor(
     private readonly bytes: Uint8Array,
     private readonly mode: RencodeMode,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  ) {}
 
   decodeValue(depth: number): Value {
     const start = this.offset;
+    if (++this.valueCount > MAX_VALUE_COUNT) {
+      throw this.invalid(`more than ${MAX_VALUE_COUNT} values in one packet`, start);
+    }
     const code = this.readByte();
     if (code < INT_POS_FIXED_COUNT) {
       return code;

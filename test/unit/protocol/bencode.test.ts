@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bencodeDecode, bencodeEncode, MAX_NESTING_DEPTH, ProtocolError, type Value } from '../../../src/protocol';
+import {
+  bencodeDecode,
+  bencodeEncode,
+  MAX_NESTING_DEPTH,
+  MAX_VALUE_COUNT,
+  ProtocolError,
+  type Value,
+} from '../../../src/protocol';
 import { ascii, fromHex, hex } from './helpers';
 
 // Vectors measured against xpra 3.1.3's Cython bencode encoder.
@@ -111,6 +118,11 @@ describe('bencode decode', () => {
     assert.throws(() => bencodeDecode(ascii(deep)), /nesting deeper than 64/);
     const allowed = 'l'.repeat(MAX_NESTING_DEPTH) + 'e'.repeat(MAX_NESTING_DEPTH);
     assert.ok(Array.isArray(bencodeDecode(ascii(allowed))));
+  });
+
+  it('rejects more values than the limit', () => {
+    const emptyLists = 'le'.repeat(MAX_VALUE_COUNT);
+    assert.throws(() => bencodeDecode(ascii(`l${emptyLists}e`)), /more than 1000000 values in one packet/);
   });
 
   it('round-trips a nested packet', () => {

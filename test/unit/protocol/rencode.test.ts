@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   MAX_NESTING_DEPTH,
+  MAX_VALUE_COUNT,
   ProtocolError,
   rencodeDecode,
   rencodeEncode,
@@ -193,6 +194,16 @@ describe('rencode and rencodeplus decode', () => {
     assert.throws(() => rencodeDecode(deep, 'rencodeplus'), /nesting deeper than 64/);
     const allowed = fromHex('c1'.repeat(MAX_NESTING_DEPTH) + '00');
     assert.ok(Array.isArray(rencodeDecode(allowed, 'rencodeplus')));
+  });
+
+  it('rejects more values than the limit', () => {
+    const emptyLists = 'c0'.repeat(MAX_VALUE_COUNT);
+    assert.throws(
+      () => rencodeDecode(fromHex('3b' + emptyLists + '7f'), 'rencodeplus'),
+      /more than 1000000 values in one packet at offset 1000000/,
+    );
+    const withinLimit = fromHex('3b' + 'c0'.repeat(MAX_VALUE_COUNT - 1) + '7f');
+    assert.equal((rencodeDecode(withinLimit, 'rencodeplus') as Value[]).length, MAX_VALUE_COUNT - 1);
   });
 
   it('rejects a long claimed list without allocating for it', () => {
