@@ -23,7 +23,7 @@
  * Screenshot requests: a test that writes the line
  *   xpra-test-host: screenshot page|webview /absolute/file.png
  * to its stdout gets that screenshot written (atomically, by rename) to the file; `webview`
- * is the most recently opened editor webview. If the screenshot fails, the file
+ * is the last visible editor webview. If the screenshot fails, the file
  * `/absolute/file.png.error` contains the reason instead.
  */
 'use strict';
@@ -117,7 +117,8 @@ class ExtensionHostRelay {
     if (tagged) {
       const body = tagged[2];
       const hostNotice = /^(Launched Extension Host Process|Extension Host Process exited|\[reconnection-grace-time\])/;
-      this.target = hostNotice.test(body) ? null : tagged[1] ? process.stderr : process.stdout;
+      if (hostNotice.test(body)) this.target = null;
+      else this.target = tagged[1] ? process.stderr : process.stdout;
       if (this.target && body.trim()) this.emit(body);
       return;
     }
@@ -152,9 +153,9 @@ async function takeScreenshot(page, kind, file) {
   const temporary = `${file}.partial.png`;
   try {
     if (kind === 'webview') {
-      const webviews = page.locator('iframe.webview.ready');
+      const webviews = page.locator('iframe.webview.ready').filter({ visible: true });
       const count = await webviews.count();
-      if (count === 0) throw new Error('no editor webview is open');
+      if (count === 0) throw new Error('no editor webview is visible');
       await webviews.nth(count - 1).screenshot({ path: temporary, timeout: 15000 });
     } else {
       await page.screenshot({ path: temporary, timeout: 15000 });
@@ -187,8 +188,8 @@ async function main() {
     XDG_CACHE_HOME: path.join(scratch, 'cache'),
   };
   const authority = `${LOOPBACK}:${await findFreePort()}`;
-  // VS Code 1.13x honours the payload in a built workbench only with the smoke-test driver on;
-  // older code-server releases have no --vscode-option and do not gate the payload.
+  // A built VS Code 1.13x workbench honours the payload only with the smoke-test driver on.
+  // Older code-server releases have no --vscode-option and do not gate the payload.
   const help = spawnSync(NODE, [ENTRY, '--help'], { encoding: 'utf8', env }).stdout || '';
   const smokeTest = help.includes('--vscode-option') ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
   const server = spawn(
