@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, openSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
-import { ensureLocalCertificates } from './certificates';
+import { ensureLocalCertificates, type LocalCertificatePaths } from './certificates';
 import { buildServerArguments, buildServerEnvironment, type ServerLayout } from './arguments';
 import { findFreeDisplay, findFreePort, isDisplayInUse, isPortFree } from './ports';
 import { ServerStartError, readLogTail, waitUntilReady } from './readiness';
@@ -12,11 +12,13 @@ import {
   SESSION_FILE_NAME, STATE_FILE_NAME, describe, makePrivateDir, serverDir, writeState,
 } from './state';
 import { terminateProcess } from './stop';
-import { SERVER_MODES, type LocalServer, type StartOptions } from './types';
+import { SERVER_MODES, type LocalServer, type ServerMode, type StartOptions } from './types';
 import { commandProgram, findExecutable, findXpra } from './xpra';
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const DEFAULT_START_COMMAND = 'xterm';
+/** Starts tried when another process takes the display or port that we chose. */
+const MAX_START_ATTEMPTS = 3;
 
 /** Displays handed out by this process and not yet visible as X lock files. */
 const reservedDisplays = new Set<number>();
@@ -38,62 +40,101 @@ export async function startLocalServer(options: StartOptions): Promise<LocalServ
   if (!findExecutable(program, env)) {
     throw new Error(`the start command '${program}' was not found on PATH; install it or give another --start`);
   }
-
   const stateDir = path.resolve(options.stateDir);
   const certificates = await ensureLocalCertificates(path.join(stateDir, 'certificates'),
     new Date(), { logger: log });
-  const display = chooseDisplay(options.display);
-  try {
-    const port = await choosePort(options.port);
-    const id = `display-${display}`;
-    const dir = serverDir(stateDir, id);
-    await fs.rm(dir, { recursive: true, force: true });
-    const layout = await prepareLayout(dir, { display, port, mode, start, certificates });
+  const request = { xpra, env, mode, start, stateDir, certificates, options };
 
-    const server: LocalServer = {
-      id, pid: 0, display, host: '127.0.0.1', port, mode,
-      uri: `ssl://127.0.0.1:${port}/`,
-      sessionFile: path.join(dir, SESSION_FILE_NAME),
-      caCertFile: certificates.caCert,
-      clientCertFile: certificates.clientCert,
-      clientKeyFile: certificates.clientKey,
-      passwordFile: layout.passwordFile,
-      logFile: path.join(dir, 'xpra.log'),
-      socketDir: layout.socketDir,
-      start,
-      startedAt: new Date().toISOString(),
-    };
-    const args = buildServerArguments(layout, env);
-    log?.info('server', `starting xpra on :${display}, ${mode} socket 127.0.0.1:${port}, running '${start}'`);
-    log?.debug('server', `${xpra} ${args.join(' ')}`);
-    const child = spawnDetached(xpra, args, buildServerEnvironment(layout, env), server.logFile, dir);
-    server.pid = child.process.pid ?? 0;
-    if (server.pid > 0) {
-      await writeState(server, dir);
-    }
+  const tried = new Set<number>();
+  for (let attempt = 1; ; attempt++) {
+    const display = chooseDisplay(options.display, tried);
     try {
-      await waitUntilReady({
-        port, logFile: server.logFile, exitStatus: child.exitStatus,
-        timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-        tls: await readTlsMaterial(certificates),
-      });
+      return await startOnDisplay(request, display, await choosePort(options.port));
     } catch (error) {
-      log?.error('server', `xpra on :${display} failed to start: ${describe(error)}`);
-      await abandon(server, child.exitStatus);
-      throw error;
+      const collision = error instanceof ServerStartError ? findCollision(error.logTail, options) : undefined;
+      if (!collision || attempt >= MAX_START_ATTEMPTS) {
+        throw error;
+      }
+      log?.warn('server', `${collision} while starting on :${display}; trying again on another display and port`);
+      tried.add(display);
+    } finally {
+      reservedDisplays.delete(display);
     }
-    await writeSessionFile(server.sessionFile, {
-      id, mode, host: server.host, port,
-      caCertPem: await fs.readFile(certificates.caCert, 'utf8'),
-      clientCertFile: certificates.clientCert,
-      clientKeyFile: certificates.clientKey,
-      passwordFile: server.passwordFile,
-    });
-    log?.info('server', `xpra ${id} is ready: pid ${server.pid}, ${server.uri}, session file ${server.sessionFile}`);
-    return server;
-  } finally {
-    reservedDisplays.delete(display);
   }
+}
+
+interface StartRequest {
+  xpra: string;
+  env: NodeJS.ProcessEnv;
+  mode: ServerMode;
+  start: string;
+  stateDir: string;
+  certificates: LocalCertificatePaths;
+  options: StartOptions;
+}
+
+async function startOnDisplay(request: StartRequest, display: number, port: number): Promise<LocalServer> {
+  const { xpra, env, mode, start, certificates } = request;
+  const log = request.options.logger;
+  const id = `display-${display}`;
+  const dir = serverDir(request.stateDir, id);
+  await fs.rm(dir, { recursive: true, force: true });
+  const layout = await prepareLayout(dir, { display, port, mode, start, certificates });
+  const server: LocalServer = {
+    id, pid: 0, display, host: '127.0.0.1', port, mode,
+    uri: `ssl://127.0.0.1:${port}/`,
+    sessionFile: path.join(dir, SESSION_FILE_NAME),
+    caCertFile: certificates.caCert,
+    clientCertFile: certificates.clientCert,
+    clientKeyFile: certificates.clientKey,
+    passwordFile: layout.passwordFile,
+    logFile: path.join(dir, 'xpra.log'),
+    socketDir: layout.socketDir,
+    start,
+    startedAt: new Date().toISOString(),
+  };
+  const args = buildServerArguments(layout, env);
+  log?.info('server', `starting xpra on :${display}, ${mode} socket 127.0.0.1:${port}, running '${start}'`);
+  log?.debug('server', `${xpra} ${args.join(' ')}`);
+  const child = spawnDetached(xpra, args, buildServerEnvironment(layout, env), server.logFile, dir);
+  server.pid = child.process.pid ?? 0;
+  if (server.pid > 0) {
+    await writeState(server, dir);
+  }
+  try {
+    await waitUntilReady({
+      port, logFile: server.logFile, exitStatus: child.exitStatus,
+      timeoutMs: request.options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+      tls: await readTlsMaterial(certificates),
+    });
+  } catch (error) {
+    log?.error('server', `xpra on :${display} failed to start: ${describe(error)}`);
+    await abandon(server, child.exitStatus);
+    throw error;
+  }
+  await writeSessionFile(server.sessionFile, {
+    id, mode, host: server.host, port,
+    caCertPem: await fs.readFile(certificates.caCert, 'utf8'),
+    clientCertFile: certificates.clientCert,
+    clientKeyFile: certificates.clientKey,
+    passwordFile: server.passwordFile,
+  });
+  log?.info('server', `xpra ${id} is ready: pid ${server.pid}, ${server.uri}, session file ${server.sessionFile}`);
+  return server;
+}
+
+/**
+ * Returns what another process took between our check and xpra's start, when we chose it
+ * and so may choose again: the display (Xvfb's "Server is already active") or the port.
+ */
+function findCollision(logTail: string, options: StartOptions): string | undefined {
+  if (options.display === undefined && /Server is already active for display/.test(logTail)) {
+    return 'the display was taken';
+  }
+  if (options.port === undefined && /Address already in use/.test(logTail)) {
+    return 'the port was taken';
+  }
+  return undefined;
 }
 
 function checkOptions(options: StartOptions, mode: string, start: string): void {
@@ -118,7 +159,7 @@ function checkOptions(options: StartOptions, mode: string, start: string): void 
   }
 }
 
-function chooseDisplay(requested: number | undefined): number {
+function chooseDisplay(requested: number | undefined, tried: ReadonlySet<number>): number {
   if (requested !== undefined) {
     if (isDisplayInUse(requested) || reservedDisplays.has(requested)) {
       throw new Error(`display :${requested} is already in use; choose another or leave it out`);
@@ -126,7 +167,7 @@ function chooseDisplay(requested: number | undefined): number {
     reservedDisplays.add(requested);
     return requested;
   }
-  const display = findFreeDisplay(reservedDisplays);
+  const display = findFreeDisplay(new Set([...reservedDisplays, ...tried]));
   reservedDisplays.add(display);
   return display;
 }
