@@ -10,8 +10,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { analyzeCaData, formatVersions, VERSIONS } from '../session-file';
-import { decodeCaData, encodeCaData, formatDate, type CaDataForm, type CertificateSummary } from '../transport';
+import { analyzeCaData, describeCertificate, formatVersions, VERSIONS } from '../session-file';
+import { decodeCaData, encodeCaData, type CaDataForm } from '../transport';
 
 const USAGE = [
   'usage: xpra-sessions hex-ca [encode] FILE [--der] [--base64]',
@@ -108,23 +108,10 @@ function inspect(value: string): string {
     lines.push(`  ${version}: ${analysis.verdicts.get(version)?.reason}`);
   }
   analysis.certificates.forEach((certificate, index) => {
-    lines.push('', `certificate ${index + 1}:`, ...describeCertificate(certificate).map((line) => `  ${line}`));
+    lines.push('', `certificate ${index + 1}:`, ...describeCertificate(certificate).map((fact) => `  ${fact.label}: ${fact.value}`));
   });
   if (analysis.problems.length > 0 && analysis.certificates.length === 0) {
     throw new Error(lines.join('; '));
   }
   return `${lines.join('\n')}\n`;
-}
-
-export function describeCertificate(certificate: CertificateSummary): string[] {
-  return [
-    `subject: ${certificate.subject}`,
-    `issuer: ${certificate.issuer}`,
-    `valid: ${formatDate(certificate.validFrom)} to ${formatDate(certificate.validTo)}`,
-    `SHA-256: ${certificate.fingerprint256}`,
-    `CA: ${certificate.isCa ? 'yes' : 'no'}${certificate.isCa && !certificate.basicConstraintsCritical ? ' (basicConstraints not critical)' : ''}`,
-    `key usage: ${certificate.keyUsage.length > 0 ? certificate.keyUsage.join(', ') : 'none'}`,
-    `subject alternative names: ${certificate.subjectAltNames.length > 0 ? certificate.subjectAltNames.join(', ') : 'none'}`,
-    `public key: ${certificate.publicKey}`,
-  ];
 }

@@ -3,28 +3,11 @@
  * file as `FILE:LINE:COLUMN: error|warning|info: MESSAGE` (1-based, as compilers do) and exits
  * 1 when any file has an error or cannot be read, 2 on a usage error, otherwise 0.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isKnownTarget, validateSessionFileBytes, VERSIONS, type FileSystemAccess } from '../session-file';
+import { isKnownTarget, nodeFileSystem, validateSessionFileBytes, VERSIONS } from '../session-file';
 
 const USAGE = `usage: xpra-sessions validate [--xpra-version any|${VERSIONS.join('|')}] FILE...`;
-
-export const nodeFileSystem: FileSystemAccess = {
-  stat(path) {
-    try {
-      return statSync(path).isDirectory() ? 'directory' : 'file';
-    } catch {
-      return 'missing';
-    }
-  },
-  readFile(path) {
-    try {
-      return readFileSync(path);
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 export async function run(args: string[]): Promise<number> {
   const files: string[] = [];

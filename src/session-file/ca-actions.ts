@@ -4,7 +4,7 @@
  */
 import { decodeCaData, encodeCaData, type CaDataForm } from '../transport';
 import { replaceEntry } from './edits';
-import type { Entry } from './parser';
+import type { Entry, ParsedSessionFile } from './parser';
 import { compareVersions, type TargetVersion } from './schema';
 import type { TextEdit } from './types';
 
@@ -50,4 +50,25 @@ export function caDataConversions(value: string): CaDataConversion[] {
 /** Replaces an `ssl-ca-certs=PATH` line with `ssl-ca-data` holding the file's certificates. */
 export function inlineCaCertificates(entry: Entry, pem: string, version: TargetVersion): TextEdit {
   return replaceEntry(entry, 'ssl-ca-data', encodeCaData(pem, caDataFormFor(version)));
+}
+
+/**
+ * Writes `ssl-ca-data` for the certificates in `pem`: replaces the last `ssl-ca-data` line,
+ * or adds a line after the last `ssl-*` line, or at the end of the file.
+ */
+export function insertCaData(parsed: ParsedSessionFile, pem: string, version: TargetVersion): TextEdit {
+  const value = encodeCaData(pem, caDataFormFor(version));
+  const existing = parsed.entriesByKey.get('ssl-ca-data');
+  if (existing && existing.length > 0) {
+    return replaceEntry(existing[existing.length - 1], 'ssl-ca-data', value);
+  }
+  const anchor = [...parsed.entries].reverse().find((entry) => entry.key.startsWith('ssl-') || entry.key === 'mode' || entry.key === 'port');
+  if (anchor) {
+    const end = anchor.range.end;
+    return { range: { start: end, end }, newText: `\nssl-ca-data=${value}` };
+  }
+  const lastLine = parsed.lines.length - 1;
+  const lastText = parsed.lines[lastLine];
+  const position = { line: lastLine, character: lastText.length };
+  return { range: { start: position, end: position }, newText: `${lastText === '' ? '' : '\n'}ssl-ca-data=${value}\n` };
 }

@@ -12,4 +12,7 @@ export type { FileSystemAccess } from './context';
 export { analyzeCaData, type CaDataAnalysis } from './ca-data-check';
 export { toAttachSettings, SessionFileError, type SessionAttachSettings, type SessionTlsSettings } from './attach-settings';
 export { suggest } from './suggest';
+export { nodeFileSystem } from './node-file-system';
+export { describeCertificate, type CertificateFact } from './certificate-text';
+export { CA_DATA_FORMS, caDataConversions, caDataFormFor, inlineCaCertificates, insertCaData, type CaDataConversion } from './ca-actions';
 export * from './types';

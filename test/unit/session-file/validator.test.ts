@@ -3,8 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { nodeFileSystem } from '../../../src/cli/validate';
-import { validateSessionFile, validateSessionFileBytes, type Diagnostic, type ValidateOptions } from '../../../src/session-file';
+import { nodeFileSystem, validateSessionFile, validateSessionFileBytes, type Diagnostic, type ValidateOptions } from '../../../src/session-file';
 import { caDataForms, makeTestCertificates, type TestCertificates } from './certificates';
 
 const SSL = 'mode=ssl\nhost=localhost\nport=10000\n';
