@@ -17,7 +17,7 @@ import { MAX_DECOMPRESSED_SIZE } from './limits';
 import { hexByte } from './bytes';
 import { compressLz4Block, decompressLz4Block } from './lz4';
 
-/** The algorithm bits of the compression byte. zlib has none: a level alone means zlib. */
+/** The algorithm bits of the compression byte. zlib has none, so a level alone means zlib. */
 export const COMPRESSOR_BITS: Readonly<Record<Exclude<Compressor, 'none'>, number>> = {
   zlib: 0x00,
   lz4: 0x10,

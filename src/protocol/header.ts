@@ -12,12 +12,12 @@ export const HEADER_SIZE = 8;
 export const HEADER_MAGIC = 0x50; // 'P'
 
 export const FLAG_RENCODE = 0x01;
-/** xpra's own AES layer; never used over TLS and never accepted here. */
+/** Flag of xpra's own AES layer, which this client rejects because TLS protects the stream. */
 export const FLAG_CIPHER = 0x02;
 export const FLAG_YAML = 0x04;
 /**
- * Set on the last packet of a burst: always by 6.x servers, by 4.1 to 5.x only
- * when the client's hello asks for it. Receivers ignore it.
+ * Set on the last packet of a burst. 6.x servers always set it, 4.1 to 5.x
+ * only when the client's hello contains `"flush": True`. Receivers ignore it.
  */
 export const FLAG_FLUSH = 0x08;
 export const FLAG_RENCODEPLUS = 0x10;
@@ -101,7 +101,7 @@ export function flagsForEncoder(encoder: Encoder): number {
   }
 }
 
-/** Writes a header. */
+/** Encodes a header as 8 bytes. */
 export function writeHeader(header: FrameHeader): Uint8Array {
   const bytes = new Uint8Array(HEADER_SIZE);
   const view = new DataView(bytes.buffer);

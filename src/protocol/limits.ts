@@ -1,7 +1,8 @@
 /**
  * Every limit of the protocol layer, each with the reason for its value.
- * The reader checks them before it allocates, so a hostile or broken server
- * gets a ProtocolError instead of exhausting memory or the stack.
+ * Sizes are checked before the matching allocation and counts while decoding,
+ * so a hostile or broken server gets a ProtocolError instead of exhausting
+ * memory or the stack.
  */
 
 const MIB = 1024 * 1024;

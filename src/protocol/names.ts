@@ -1,14 +1,15 @@
 /**
  * Packet name normalisation. xpra servers up to 6.5 send the legacy names by
- * default; a 6.5 server started with XPRA_BACKWARDS_COMPATIBLE=0 sends the new
+ * default. A 6.5 server started with XPRA_BACKWARDS_COMPATIBLE=0 sends the new
  * names and accepts only those. The reader turns every incoming new name into
  * its legacy name, so code above the codec handles only the legacy set.
- * Pairs from xpra's `xpra/net/packet_type.py` and from 6.5.3 captures.
+ * The pairs come from xpra's `xpra/net/packet_type.py` (a 2026 revision) and
+ * from captures of a 6.5.3 server.
  */
 
 /**
- * [legacy name, new name]. Where two new names share a legacy name, the first
- * pair is the one used for sending: `screenshot` is sent as the request.
+ * Pairs of [legacy name, new name]. Where two new names share a legacy name,
+ * the first pair is used for sending, so `screenshot` goes out as the request.
  */
 const NAME_PAIRS: readonly (readonly [string, string])[] = [
   // Windows, server to client.
