@@ -5,7 +5,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { attach, type Logger, type TlsSettings, type VerifyMode, type XpraSession } from '../client';
+import {
+  attach,
+  type Logger,
+  type TlsSettings,
+  type VerifyMode,
+  type XpraSession,
+} from '../client';
 import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/framebuffer';
 import { typeText } from '../client/typing';
 
@@ -48,7 +54,9 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    process.stderr.write(`xpra-sessions attach: ${errorMessage(error)} (see xpra-sessions attach --help)\n`);
+    process.stderr.write(
+      `xpra-sessions attach: ${errorMessage(error)} (see xpra-sessions attach --help)\n`,
+    );
     return 2;
   }
   try {
@@ -84,21 +92,28 @@ function parseCommand(args: string[]): AttachCommand {
   }
   const { values, positionals } = parsed;
   if (values.help) throw new UsageError('help');
-  if (positionals.length !== 1) throw new UsageError(`expected one server URI, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`expected one server URI, got ${positionals.length}`);
 
   const verifyMode = values['ssl-server-verify-mode'] ?? 'required';
   if (!['none', 'optional', 'required'].includes(verifyMode)) {
-    throw new UsageError(`invalid --ssl-server-verify-mode '${verifyMode}': expected none, optional or required`);
+    throw new UsageError(
+      `invalid --ssl-server-verify-mode '${verifyMode}': expected none, optional or required`,
+    );
   }
   if ((values['ssl-cert'] === undefined) !== (values['ssl-key'] === undefined)) {
     throw new UsageError('--ssl-cert and --ssl-key must be given together');
   }
   const timeoutSeconds = values.timeout === undefined ? 20 : Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new UsageError(`invalid --timeout '${values.timeout}': expected a positive number of seconds`);
+    throw new UsageError(
+      `invalid --timeout '${values.timeout}': expected a positive number of seconds`,
+    );
   }
   if (values.screenshot !== undefined && !values.screenshot.toLowerCase().endsWith('.png')) {
-    throw new UsageError(`invalid --screenshot '${values.screenshot}': the file name must end in .png`);
+    throw new UsageError(
+      `invalid --screenshot '${values.screenshot}': the file name must end in .png`,
+    );
   }
 
   return {
@@ -121,9 +136,12 @@ function parseCommand(args: string[]): AttachCommand {
 
 async function runAttach(command: AttachCommand): Promise<void> {
   if (command.tls.verifyMode === 'none') {
-    process.stderr.write('xpra-sessions attach: warning: the connection is insecure: the server certificate is not verified (--ssl-server-verify-mode none)\n');
+    process.stderr.write(
+      'xpra-sessions attach: warning: the connection is insecure: the server certificate is not verified (--ssl-server-verify-mode none)\n',
+    );
   }
-  const password = command.passwordFile === undefined ? undefined : readPassword(command.passwordFile);
+  const password =
+    command.passwordFile === undefined ? undefined : readPassword(command.passwordFile);
   const session = await attach({
     uri: command.uri,
     tls: command.tls,
@@ -161,7 +179,9 @@ class Painter {
         session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
       }
     });
-    session.on('window-move-resize', ({ wid, width, height }) => this.framebuffer.resizeWindow(wid, width, height));
+    session.on('window-move-resize', ({ wid, width, height }) =>
+      this.framebuffer.resizeWindow(wid, width, height),
+    );
     session.on('window-lost', (wid) => this.framebuffer.removeWindow(wid));
     session.on('draw', (draw) => {
       this.lastDrawAt = Date.now();
@@ -171,7 +191,8 @@ class Painter {
         const micros = Number((process.hrtime.bigint() - started) / 1000n);
         session.ackDraw(draw.wid, draw.seq, draw.width, draw.height, micros);
       } catch (error) {
-        const message = error instanceof DecodeError ? error.message : `decoding failed: ${errorMessage(error)}`;
+        const message =
+          error instanceof DecodeError ? error.message : `decoding failed: ${errorMessage(error)}`;
         session.ackDraw(draw.wid, draw.seq, draw.width, draw.height, -1, message);
       }
     });
@@ -180,7 +201,9 @@ class Painter {
 
   /** Returns the top-level window to type into: the last one the server announced. */
   focusedWindow(): number {
-    const topLevel = [...this.session.windows.values()].filter((window) => !window.overrideRedirect);
+    const topLevel = [...this.session.windows.values()].filter(
+      (window) => !window.overrideRedirect,
+    );
     const window = topLevel[topLevel.length - 1];
     if (!window) throw new Error('the server has no window to type into');
     return window.wid;
@@ -190,7 +213,9 @@ class Painter {
   waitUntilPainted(timeoutMs: number): Promise<void> {
     return this.waitFor(timeoutMs, 'every window to paint', () => {
       const wids = [...this.session.windows.keys()];
-      return wids.length > 0 && wids.every((wid) => this.framebuffer.painted.has(wid)) && this.settled();
+      return (
+        wids.length > 0 && wids.every((wid) => this.framebuffer.painted.has(wid)) && this.settled()
+      );
     });
   }
 

@@ -34,14 +34,22 @@ export async function attach(options: AttachOptions): Promise<XpraSession> {
 
   for (const [index, encoder] of order.entries()) {
     if (index > 0) {
-      logger.info('handshake', `${hostPort} did not accept a ${order[index - 1]} hello (${lastDetail}); retrying with ${encoder}`);
+      logger.info(
+        'handshake',
+        `${hostPort} did not accept a ${order[index - 1]} hello (${lastDetail}); retrying with ${encoder}`,
+      );
     }
     const started = Date.now();
     const connection = await openConnection(target, options, timeoutMs, logger);
     if (connection.insecure) {
-      logger.warn('tls', `the connection to ${hostPort} is not verified (ssl-server-verify-mode ${options.tls.verifyMode})`);
+      logger.warn(
+        'tls',
+        `the connection to ${hostPort} is not verified (ssl-server-verify-mode ${options.tls.verifyMode})`,
+      );
     }
     const channel = new PacketChannel(connection.socket, encoder, logger);
+    const onAbort = (): void => channel.destroy(new AttachError('the attach was cancelled'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     const hello = buildHello({
       encodings: options.encodings,
       desktopSize: options.desktopSize,
@@ -62,14 +70,17 @@ export async function attach(options: AttachOptions): Promise<XpraSession> {
       timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
       getPassword: options.getPassword,
       logger,
-    });
+    }).finally(() => options.signal?.removeEventListener('abort', onAbort));
     if (result.kind === 'wrong-encoder') {
       lastDetail = result.detail;
       channel.destroy();
       continue;
     }
     rememberEncoder(hostPort, encoder, options.wireFormats);
-    logger.info('handshake', `attached to ${hostPort} with ${encoder} in ${Date.now() - started} ms`);
+    logger.info(
+      'handshake',
+      `attached to ${hostPort} with ${encoder} in ${Date.now() - started} ms`,
+    );
     return new XpraSession({
       channel,
       serverCaps: result.serverCaps,
@@ -79,7 +90,9 @@ export async function attach(options: AttachOptions): Promise<XpraSession> {
       logger,
     });
   }
-  throw new AttachError(`the server at ${hostPort} accepted none of our packet encoders (${order.join(', ')}): ${lastDetail}`);
+  throw new AttachError(
+    `the server at ${hostPort} accepted none of our packet encoders (${order.join(', ')}): ${lastDetail}`,
+  );
 }
 
 interface OpenConnection {
@@ -90,14 +103,31 @@ interface OpenConnection {
   protocol?: string;
 }
 
-async function openConnection(target: ServerUri, options: AttachOptions, timeoutMs: number, logger: Logger): Promise<OpenConnection> {
+async function openConnection(
+  target: ServerUri,
+  options: AttachOptions,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<OpenConnection> {
   if (target.mode === 'tcp') {
-    logger.warn('network', `${target.displayName} is plain TCP: everything, including passwords, travels unencrypted`);
+    logger.warn(
+      'network',
+      `${target.displayName} is plain TCP: everything, including passwords, travels unencrypted`,
+    );
     const socket = await connectPlain(target.host, target.port, timeoutMs);
     return { socket, insecure: true, insecurePlain: true };
   }
-  const connection = await connectTls(target, options.tls, { timeoutMs, signal: options.signal, logger });
-  return { socket: connection.socket, insecure: connection.insecure, insecurePlain: false, protocol: connection.protocol };
+  const connection = await connectTls(target, options.tls, {
+    timeoutMs,
+    signal: options.signal,
+    logger,
+  });
+  return {
+    socket: connection.socket,
+    insecure: connection.insecure,
+    insecurePlain: false,
+    protocol: connection.protocol,
+  };
 }
 
 function connectPlain(host: string, port: number, timeoutMs: number): Promise<Duplex> {
@@ -105,7 +135,9 @@ function connectPlain(host: string, port: number, timeoutMs: number): Promise<Du
     const socket = connectTcp({ host, port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new AttachError(`timed out after ${timeoutMs / 1000} s connecting to ${host}:${port}`));
+      reject(
+        new AttachError(`timed out after ${timeoutMs / 1000} s connecting to ${host}:${port}`),
+      );
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);

@@ -10,7 +10,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 /** The hmac digests we offer, strongest first; the server picks the strongest it shares. */
-export const HMAC_DIGESTS = ['hmac+sha512', 'hmac+sha384', 'hmac+sha256', 'hmac+sha224', 'hmac+sha1'];
+export const HMAC_DIGESTS = [
+  'hmac+sha512',
+  'hmac+sha384',
+  'hmac+sha256',
+  'hmac+sha224',
+  'hmac+sha1',
+];
 
 /** The `digest` and `salt-digest` lists for the hello: `xor` only when the channel is TLS. */
 export function digestCaps(tls: boolean): { digest: string[]; 'salt-digest': string[] } {
@@ -37,20 +43,32 @@ export class AuthError extends Error {
 }
 
 /** Computes the challenge response; throws AuthError for digests we do not accept. */
-export function answerChallenge(challenge: Challenge, password: string, tls: boolean): ChallengeAnswer {
+export function answerChallenge(
+  challenge: Challenge,
+  password: string,
+  tls: boolean,
+): ChallengeAnswer {
   const clientSalt = randomBytes(16).toString('hex');
   const combined = combineSalts(challenge.saltDigest, clientSalt, challenge.serverSalt, tls);
   const passwordBytes = Buffer.from(password, 'utf8');
   if (challenge.digest === 'xor') {
     requireTls(tls, 'digest');
-    return { response: new Uint8Array(xorBytes(passwordBytes, combined, passwordBytes.length)), clientSalt };
+    return {
+      response: new Uint8Array(xorBytes(passwordBytes, combined, passwordBytes.length)),
+      clientSalt,
+    };
   }
   const algorithm = hmacAlgorithm(challenge.digest);
   const response = createHmac(algorithm, passwordBytes).update(combined).digest('hex');
   return { response, clientSalt };
 }
 
-function combineSalts(saltDigest: string, clientSalt: string, serverSalt: Uint8Array, tls: boolean): Buffer {
+function combineSalts(
+  saltDigest: string,
+  clientSalt: string,
+  serverSalt: Uint8Array,
+  tls: boolean,
+): Buffer {
   const client = Buffer.from(clientSalt, 'ascii');
   if (saltDigest === 'xor') {
     requireTls(tls, 'salt digest');
@@ -71,7 +89,9 @@ function hmacAlgorithm(digest: string): string {
 
 function requireTls(tls: boolean, what: string): void {
   if (!tls) {
-    throw new AuthError(`the server asked for the insecure xor ${what} on a connection without TLS`);
+    throw new AuthError(
+      `the server asked for the insecure xor ${what} on a connection without TLS`,
+    );
   }
 }
 

@@ -61,16 +61,18 @@ export class PacketChannel {
     }
   }
 
-  /** Closes the socket at once. */
-  destroy(): void {
+  /** Closes the socket at once; `error` becomes the reason in the `closed` event. */
+  destroy(error?: Error): void {
     this.socket.destroy();
-    this.close();
+    this.close(error);
   }
 
   private receive(chunk: Buffer): void {
     if (this.closed) return;
     try {
-      for (const event of this.reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
+      for (const event of this.reader.push(
+        new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+      )) {
         this.deliver(event);
       }
     } catch (error) {

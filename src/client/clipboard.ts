@@ -25,7 +25,8 @@ export class Clipboard {
         this.receiveText(packet[6], packet[7]);
         return;
       }
-      const targets = packet[2] === undefined ? [] : asList(packet[2]).map((target) => asText(target));
+      const targets =
+        packet[2] === undefined ? [] : asList(packet[2]).map((target) => asText(target));
       const target = TEXT_TARGETS.find((name) => targets.includes(name));
       if (target) {
         this.context.send('clipboard-request', this.nextRequestId++, SELECTION, target);
@@ -42,7 +43,19 @@ export class Clipboard {
   setClipboard(text: string): void {
     this.localText = text;
     const bytes = new TextEncoder().encode(text);
-    this.context.send('clipboard-token', SELECTION, ['UTF8_STRING', 'text/plain'], 'UTF8_STRING', 'UTF8_STRING', 8, 'bytes', bytes, true, true, true);
+    this.context.send(
+      'clipboard-token',
+      SELECTION,
+      ['UTF8_STRING', 'text/plain'],
+      'UTF8_STRING',
+      'UTF8_STRING',
+      8,
+      'bytes',
+      bytes,
+      true,
+      true,
+      true,
+    );
   }
 
   private answerRequest(packet: Packet): void {
@@ -57,10 +70,14 @@ export class Clipboard {
   }
 
   private receiveText(wireEncoding: Value | undefined, data: Value | undefined): void {
-    if (wireEncoding === undefined || asText(wireEncoding) !== 'bytes' || data === undefined) return;
+    if (wireEncoding === undefined || asText(wireEncoding) !== 'bytes' || data === undefined)
+      return;
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : asBytes(data);
     if (bytes.byteLength > MAX_CLIPBOARD_BYTES) {
-      this.context.logger.warn('clipboard', `dropping ${bytes.byteLength} bytes of clipboard text: the limit is ${MAX_CLIPBOARD_BYTES}`);
+      this.context.logger.warn(
+        'clipboard',
+        `dropping ${bytes.byteLength} bytes of clipboard text: the limit is ${MAX_CLIPBOARD_BYTES}`,
+      );
       return;
     }
     this.context.emit('clipboard', new TextDecoder().decode(bytes));

@@ -16,7 +16,10 @@ export class Cursors {
       const encoding = asText(packet[1]);
       const pixels = packet[9];
       if (encoding !== 'png' || !(pixels instanceof Uint8Array)) {
-        this.context.logger.debug('cursor', `ignoring a cursor in '${encoding}'; only png was requested`);
+        this.context.logger.debug(
+          'cursor',
+          `ignoring a cursor in '${encoding}'; only png was requested`,
+        );
         return;
       }
       this.context.emit('cursor', {

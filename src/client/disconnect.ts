@@ -34,7 +34,9 @@ export function describeDisconnect(reason: string, details: string[] = []): stri
   const known = REASONS[reason];
   const extra = details.filter((detail) => detail.length > 0).join('; ');
   if (known === undefined) {
-    return extra ? `the server closed the session: ${reason} (${extra})` : `the server closed the session: ${reason}`;
+    return extra
+      ? `the server closed the session: ${reason} (${extra})`
+      : `the server closed the session: ${reason}`;
   }
   if (reason === 'authentication failed' && extra && !/password/i.test(extra)) {
     return `authentication failed: ${extra}`;
@@ -66,7 +68,9 @@ export function describeServerText(text: string): string {
  * parse it, and 6.x names the decoder it lacks.
  */
 export function isEncoderRejection(text: string): boolean {
-  return /bencode|rencode|failed to parse|invalid packet encoding|decoder is not available/i.test(text);
+  return /bencode|rencode|failed to parse|invalid packet encoding|decoder is not available/i.test(
+    text,
+  );
 }
 
 /** Whether a `disconnect` packet rejects our hello's packet encoder or version fields. */

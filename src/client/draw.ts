@@ -23,8 +23,23 @@ export class Draws {
    * microseconds, -1 when decoding failed (the server then schedules a full refresh), or 0
    * when painting was skipped.
    */
-  ackDraw(wid: number, seq: number, width: number, height: number, decodeMicros: number, message = ''): void {
-    this.context.send('damage-sequence', seq, wid, width, height, Math.round(decodeMicros), message);
+  ackDraw(
+    wid: number,
+    seq: number,
+    width: number,
+    height: number,
+    decodeMicros: number,
+    message = '',
+  ): void {
+    this.context.send(
+      'damage-sequence',
+      seq,
+      wid,
+      width,
+      height,
+      Math.round(decodeMicros),
+      message,
+    );
   }
 
   private onDraw(packet: Packet): void {
@@ -34,12 +49,18 @@ export class Draws {
       this.ackDraw(draw.wid, draw.seq, draw.width, draw.height, -1, 'unknown window');
       return;
     }
-    this.context.logger.trace('draw', `window ${draw.wid} seq ${draw.seq} ${draw.coding} ${draw.width}x${draw.height} at ${draw.x},${draw.y}`);
+    this.context.logger.trace(
+      'draw',
+      `window ${draw.wid} seq ${draw.seq} ${draw.coding} ${draw.width}x${draw.height} at ${draw.x},${draw.y}`,
+    );
     this.context.emit('draw', draw);
   }
 }
 
-/** Reads the positional draw packet: wid, x, y, width, height, coding, data, seq, rowstride, options. */
+/**
+ * Reads the positional draw packet:
+ * wid, x, y, width, height, coding, data, seq, rowstride, options.
+ */
 export function parseDraw(packet: Packet): DrawEvent {
   const options: Dict = packet[10] === undefined ? {} : asDict(packet[10]);
   const coding = asText(packet[6]);
@@ -67,7 +88,7 @@ export function parseDraw(packet: Packet): DrawEvent {
   return draw;
 }
 
-/** An exact-size copy in a fresh ArrayBuffer: never a view on a socket buffer, never a Node Buffer. */
+/** Copies into a fresh, exact-size ArrayBuffer: never a socket buffer view, never a Node Buffer. */
 function copyBytes(bytes: Uint8Array): Uint8Array {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);

@@ -49,19 +49,30 @@ export class WindowImage {
     if (right <= left) return;
     for (let row = Math.max(0, y); row < Math.min(this.height, y + height); row++) {
       const sourceStart = ((row - y) * width + (left - x)) * 4;
-      this.pixels.set(rgba.subarray(sourceStart, sourceStart + (right - left) * 4), (row * this.width + left) * 4);
+      this.pixels.set(
+        rgba.subarray(sourceStart, sourceStart + (right - left) * 4),
+        (row * this.width + left) * 4,
+      );
     }
   }
 
   /** Returns true when any pixel differs from the first one. */
   hasContent(): boolean {
-    const view = new Uint32Array(this.pixels.buffer, this.pixels.byteOffset, this.pixels.byteLength / 4);
+    const view = new Uint32Array(
+      this.pixels.buffer,
+      this.pixels.byteOffset,
+      this.pixels.byteLength / 4,
+    );
     return view.some((pixel) => pixel !== view[0]);
   }
 }
 
 /** A decoder for a whole-image encoding such as webp or jpeg: file bytes in, RGBA out. */
-export type ImageDecoder = (data: Uint8Array) => { width: number; height: number; rgba: Uint8Array };
+export type ImageDecoder = (data: Uint8Array) => {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+};
 
 export class Framebuffer {
   readonly images = new Map<number, WindowImage>();
@@ -115,17 +126,31 @@ export class Framebuffer {
     if (placed.length === 0) throw new DecodeError('there is no window to compose');
     const left = Math.min(...placed.map((window) => window.x));
     const top = Math.min(...placed.map((window) => window.y));
-    const right = Math.max(...placed.map((window) => window.x + (this.images.get(window.wid)?.width ?? 0)));
-    const bottom = Math.max(...placed.map((window) => window.y + (this.images.get(window.wid)?.height ?? 0)));
+    const right = Math.max(
+      ...placed.map((window) => window.x + (this.images.get(window.wid)?.width ?? 0)),
+    );
+    const bottom = Math.max(
+      ...placed.map((window) => window.y + (this.images.get(window.wid)?.height ?? 0)),
+    );
     const canvas = new WindowImage(right - left, bottom - top);
     // Top-level windows first, popups over them.
     placed.sort((a, b) => Number(a.overrideRedirect) - Number(b.overrideRedirect));
     for (const window of placed) {
       const image = this.images.get(window.wid) as WindowImage;
-      canvas.putRgba(window.x - left, window.y - top, image.width, image.height, opaque(image.pixels));
+      canvas.putRgba(
+        window.x - left,
+        window.y - top,
+        image.width,
+        image.height,
+        opaque(image.pixels),
+      );
     }
     const png = new PNG({ width: canvas.width, height: canvas.height });
-    png.data = Buffer.from(canvas.pixels.buffer, canvas.pixels.byteOffset, canvas.pixels.byteLength);
+    png.data = Buffer.from(
+      canvas.pixels.buffer,
+      canvas.pixels.byteOffset,
+      canvas.pixels.byteLength,
+    );
     return PNG.sync.write(png);
   }
 
@@ -139,11 +164,21 @@ export class Framebuffer {
   private applyPng(image: WindowImage, draw: DrawEvent): void {
     let decoded: PNG;
     try {
-      decoded = PNG.sync.read(Buffer.from(draw.data.buffer, draw.data.byteOffset, draw.data.byteLength));
+      decoded = PNG.sync.read(
+        Buffer.from(draw.data.buffer, draw.data.byteOffset, draw.data.byteLength),
+      );
     } catch (error) {
-      throw new DecodeError(`invalid ${draw.coding} data: ${error instanceof Error ? error.message : String(error)}`);
+      throw new DecodeError(
+        `invalid ${draw.coding} data: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    image.putRgba(draw.x, draw.y, decoded.width, decoded.height, new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength));
+    image.putRgba(
+      draw.x,
+      draw.y,
+      decoded.width,
+      decoded.height,
+      new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength),
+    );
   }
 }
 
@@ -151,7 +186,12 @@ export class Framebuffer {
 export function decodeRgb(draw: DrawEvent): Uint8Array {
   const format = draw.rgbFormat ?? (draw.coding === 'rgb24' ? 'RGB' : 'RGBX');
   const bytesPerPixel = format.length;
-  if (!/^[RGBXA]{3,4}$/.test(format) || !format.includes('R') || !format.includes('G') || !format.includes('B')) {
+  if (
+    !/^[RGBXA]{3,4}$/.test(format) ||
+    !format.includes('R') ||
+    !format.includes('G') ||
+    !format.includes('B')
+  ) {
     throw new DecodeError(`unsupported rgb_format '${format}'`);
   }
   checkedSide(draw.width);
@@ -160,8 +200,13 @@ export function decodeRgb(draw: DrawEvent): Uint8Array {
   // The bound keeps a hostile size prefix from allocating more than any real draw needs.
   const expected = Math.min(rowstride * draw.height, MAX_DECOMPRESSED_SIZE);
   const data = decompressPixels(draw, expected);
-  if (rowstride < draw.width * bytesPerPixel || data.byteLength < rowstride * (draw.height - 1) + draw.width * bytesPerPixel) {
-    throw new DecodeError(`${draw.coding} data of ${data.byteLength} bytes is too short for ${draw.width}x${draw.height} with rowstride ${rowstride}`);
+  if (
+    rowstride < draw.width * bytesPerPixel ||
+    data.byteLength < rowstride * (draw.height - 1) + draw.width * bytesPerPixel
+  ) {
+    throw new DecodeError(
+      `${draw.coding} data of ${data.byteLength} bytes is too short for ${draw.width}x${draw.height} with rowstride ${rowstride}`,
+    );
   }
   const [r, g, b, a] = ['R', 'G', 'B', 'A'].map((channel) => format.indexOf(channel));
   const out = new Uint8Array(draw.width * draw.height * 4);
@@ -182,21 +227,28 @@ export function decodeRgb(draw: DrawEvent): Uint8Array {
 function decompressPixels(draw: DrawEvent, expected: number): Uint8Array {
   try {
     if (draw.compression === 'lz4') return decompressLz4(draw.data, expected);
-    if (draw.compression === 'zlib') return new Uint8Array(inflateSync(draw.data, { maxOutputLength: Math.max(1, expected) }));
+    if (draw.compression === 'zlib')
+      return new Uint8Array(inflateSync(draw.data, { maxOutputLength: Math.max(1, expected) }));
   } catch (error) {
-    throw new DecodeError(`invalid ${draw.compression} pixel data: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DecodeError(
+      `invalid ${draw.compression} pixel data: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return draw.data;
 }
 
-/** Applies scroll copies. Each copy reads the picture as it was before the packet, so all read a snapshot. */
+/**
+ * Applies scroll copies. Each copy reads the picture as it was before the packet, so all
+ * of them read a snapshot.
+ */
 function applyScroll(image: WindowImage, scrolls: number[][]): void {
   const before = image.pixels.slice();
   for (const [x, y, width, height, dx, dy] of scrolls) {
     for (let row = 0; row < height; row++) {
       const sourceY = y + row;
       const targetY = sourceY + dy;
-      if (sourceY < 0 || sourceY >= image.height || targetY < 0 || targetY >= image.height) continue;
+      if (sourceY < 0 || sourceY >= image.height || targetY < 0 || targetY >= image.height)
+        continue;
       const sourceLeft = Math.max(0, x, -dx);
       const sourceRight = Math.min(image.width, x + width, image.width - dx);
       if (sourceRight <= sourceLeft) continue;

@@ -14,7 +14,6 @@ import { digestCaps } from './auth';
  */
 export const CLAIMED_VERSION = '6.5';
 
-
 export interface HelloParameters {
   encodings: string[];
   desktopSize: [number, number];
@@ -35,8 +34,20 @@ export interface HelloParameters {
 
 /** Window metadata keys we read; 3.1.3 sends its default list when this cap is missing. */
 const METADATA_SUPPORTED = [
-  'title', 'size-constraints', 'transient-for', 'modal', 'override-redirect', 'has-alpha',
-  'window-type', 'class-instance', 'iconic', 'fullscreen', 'maximized', 'decorations', 'xid', 'pid',
+  'title',
+  'size-constraints',
+  'transient-for',
+  'modal',
+  'override-redirect',
+  'has-alpha',
+  'window-type',
+  'class-instance',
+  'iconic',
+  'fullscreen',
+  'maximized',
+  'decorations',
+  'xid',
+  'pid',
 ];
 
 const RGB_FORMATS = ['RGBX', 'RGBA', 'RGB'];

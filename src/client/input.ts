@@ -46,25 +46,63 @@ export class Input {
 
   /** Maps webview modifier names (shift, lock, control, alt, meta, altgr, numlock) to X11 names. */
   x11Modifiers(modifiers: string[]): string[] {
-    const names = modifiers.map((name) => this.modifierMap[name.toLowerCase()]).filter((name): name is string => !!name);
+    const names = modifiers
+      .map((name) => this.modifierMap[name.toLowerCase()])
+      .filter((name): name is string => !!name);
     return [...new Set(names)];
   }
 
   /** Moves the pointer to (x, y) relative to the window's top-left corner. */
-  pointerPosition(wid: number, x: number, y: number, modifiers: string[] = [], buttons: number[] = []): void {
-    this.context.send('pointer-position', wid, this.rootPosition(wid, x, y), this.x11Modifiers(modifiers), buttons);
+  pointerPosition(
+    wid: number,
+    x: number,
+    y: number,
+    modifiers: string[] = [],
+    buttons: number[] = [],
+  ): void {
+    this.context.send(
+      'pointer-position',
+      wid,
+      this.rootPosition(wid, x, y),
+      this.x11Modifiers(modifiers),
+      buttons,
+    );
   }
 
-  button(wid: number, button: number, pressed: boolean, x: number, y: number, modifiers: string[] = [], buttons: number[] = []): void {
+  button(
+    wid: number,
+    button: number,
+    pressed: boolean,
+    x: number,
+    y: number,
+    modifiers: string[] = [],
+    buttons: number[] = [],
+  ): void {
     const position = this.rootPosition(wid, x, y);
-    this.context.send('button-action', wid, button, pressed, position, this.x11Modifiers(modifiers), buttons);
+    this.context.send(
+      'button-action',
+      wid,
+      button,
+      pressed,
+      position,
+      this.x11Modifiers(modifiers),
+      buttons,
+    );
   }
 
   /**
    * Scrolls by whole notches: negative dy is up, positive dy is down, negative dx is left,
    * positive dx is right. Each notch is a press and a release of X buttons 4 to 7.
    */
-  wheel(wid: number, dx: number, dy: number, x: number, y: number, modifiers: string[] = [], buttons: number[] = []): void {
+  wheel(
+    wid: number,
+    dx: number,
+    dy: number,
+    x: number,
+    y: number,
+    modifiers: string[] = [],
+    buttons: number[] = [],
+  ): void {
     const steps: Array<[number, number]> = [
       [dy < 0 ? WHEEL_UP : WHEEL_DOWN, Math.abs(dy)],
       [dx < 0 ? WHEEL_LEFT : WHEEL_RIGHT, Math.abs(dx)],
@@ -78,9 +116,28 @@ export class Input {
     }
   }
 
-  /** Sends one key press or release; `keyname` is the X11 keysym name, `text` the character typed. */
-  key(wid: number, keyname: string, pressed: boolean, keyval: number, keycode: number, text: string, modifiers: string[] = [], group = 0): void {
-    this.context.send('key-action', wid, keyname, pressed, this.x11Modifiers(modifiers), keyval, text, keycode, group);
+  /** Sends one key press or release. `keyname` is the X11 keysym name, `text` the character. */
+  key(
+    wid: number,
+    keyname: string,
+    pressed: boolean,
+    keyval: number,
+    keycode: number,
+    text: string,
+    modifiers: string[] = [],
+    group = 0,
+  ): void {
+    this.context.send(
+      'key-action',
+      wid,
+      keyname,
+      pressed,
+      this.x11Modifiers(modifiers),
+      keyval,
+      text,
+      keycode,
+      group,
+    );
   }
 
   private rootPosition(wid: number, x: number, y: number): Value[] {
@@ -99,7 +156,13 @@ export class Input {
 export function modifierMapFromHello(serverCaps: Dict): Record<string, string> {
   const map = { ...DEFAULT_MODIFIERS };
   const table = serverCaps.modifier_keycodes;
-  if (table === undefined || table === null || typeof table !== 'object' || Array.isArray(table) || table instanceof Uint8Array) {
+  if (
+    table === undefined ||
+    table === null ||
+    typeof table !== 'object' ||
+    Array.isArray(table) ||
+    table instanceof Uint8Array
+  ) {
     return map;
   }
   const keysymsByModifier = new Map<string, Set<string>>();
@@ -113,7 +176,10 @@ export function modifierMapFromHello(serverCaps: Dict): Record<string, string> {
   return map;
 }
 
-function findModifier(keysymsByModifier: Map<string, Set<string>>, keysyms: string[]): string | undefined {
+function findModifier(
+  keysymsByModifier: Map<string, Set<string>>,
+  keysyms: string[],
+): string | undefined {
   for (const keysym of keysyms) {
     for (const [modifier, names] of keysymsByModifier) {
       if (/^mod[1-5]$/.test(modifier) && names.has(keysym)) return modifier;
@@ -122,7 +188,7 @@ function findModifier(keysymsByModifier: Map<string, Set<string>>, keysyms: stri
   return undefined;
 }
 
-/** Collects every text item of the nested lists, decoding bytes (bencode and rencode send text as bytes). */
+/** Collects every text item of nested lists; bencode and rencode deliver text as bytes. */
 function collectNames(value: Value, names = new Set<string>()): Set<string> {
   if (typeof value === 'string') {
     names.add(value);

@@ -6,7 +6,11 @@ import type { Dict, Value } from '../protocol/types';
 import type { KeycodeEntry } from '../keymap';
 import type { SessionContext } from './context';
 
-export function sendKeymap(context: SessionContext, keycodes: KeycodeEntry[], serverPacketTypes: string[] | undefined): void {
+export function sendKeymap(
+  context: SessionContext,
+  keycodes: KeycodeEntry[],
+  serverPacketTypes: string[] | undefined,
+): void {
   const values: Value[] = keycodes.map((entry) => [...entry]);
   const props: Dict = {
     keymap: { layout: 'us', variant: '', options: '', keycodes: values },

@@ -21,7 +21,15 @@ export class Pings {
       // Fields: the server's time, its wall-clock time and, through a proxy, a source id.
       const sourceId = packet[3] === undefined ? '' : asText(packet[3]);
       const [load1, load5, load15] = loadavg().map((load) => Math.round(load * 1000));
-      this.context.send('ping_echo', packet[1] ?? 0, load1, load5, load15, this.latencyMs, sourceId);
+      this.context.send(
+        'ping_echo',
+        packet[1] ?? 0,
+        load1,
+        load5,
+        load15,
+        this.latencyMs,
+        sourceId,
+      );
     },
     ping_echo: (packet) => {
       const sent = asInt(packet[1]);

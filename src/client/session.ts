@@ -31,10 +31,25 @@ export interface SessionParameters {
 
 /** Packets we receive and deliberately ignore, so they are not logged as unknown. */
 const IGNORED_PACKETS = new Set([
-  'startup-complete', 'server-event', 'encodings', 'window-icon', 'set_deflate', 'eos',
-  'notify_show', 'notify_close', 'setting-change', 'info-response', 'desktop_size',
-  'set-clipboard-enabled', 'clipboard-pending-requests', 'clipboard-enable-selections',
-  'initiate-moveresize', 'pointer-grab', 'pointer-ungrab', 'restack-window', 'new-tray',
+  'startup-complete',
+  'server-event',
+  'encodings',
+  'window-icon',
+  'set_deflate',
+  'eos',
+  'notify_show',
+  'notify_close',
+  'setting-change',
+  'info-response',
+  'desktop_size',
+  'set-clipboard-enabled',
+  'clipboard-pending-requests',
+  'clipboard-enable-selections',
+  'initiate-moveresize',
+  'pointer-grab',
+  'pointer-ungrab',
+  'restack-window',
+  'new-tray',
 ]);
 
 export class XpraSession extends EventEmitter<SessionEvents> {
@@ -67,15 +82,20 @@ export class XpraSession extends EventEmitter<SessionEvents> {
     // A 6.5 server started with XPRA_BACKWARDS_COMPATIBLE=0 ignores `wants`, so its hello
     // has no packet-types, and it rejects the legacy names. In its default mode 6.5 lists
     // packet-types. Servers before 6.5 never list them and accept only the legacy names.
-    this.newNamesOnly = this.serverPacketTypes === undefined && versionAtLeast(this.serverVersion, 6, 5);
+    this.newNamesOnly =
+      this.serverPacketTypes === undefined && versionAtLeast(this.serverVersion, 6, 5);
     if (this.newNamesOnly) {
-      this.logger.info('session', `server ${this.serverVersion} ignored our request for packet-types, so it accepts only the new packet names`);
+      this.logger.info(
+        'session',
+        `server ${this.serverVersion} ignored our request for packet-types, so it accepts only the new packet names`,
+      );
     }
 
     const context: SessionContext = {
       send: (name, ...fields) => this.send(name, fields),
-      // EventEmitter's typed emit cannot take a generic key, so the call goes through a plain signature.
-      emit: (event, ...args) => (this.emit as (name: string, ...values: unknown[]) => boolean)(event, ...args),
+      // EventEmitter's typed emit cannot take a generic key, so this calls a plain signature.
+      emit: (event, ...args) =>
+        (this.emit as (name: string, ...values: unknown[]) => boolean)(event, ...args),
       logger: this.logger,
       serverCaps: this.serverCaps,
     };
@@ -85,16 +105,31 @@ export class XpraSession extends EventEmitter<SessionEvents> {
     this.pings = new Pings(context);
     this.clipboard = new Clipboard(context);
     const cursors = new Cursors(context);
-    for (const handlers of [this.windowModel.handlers, this.draws.handlers, this.pings.handlers, this.clipboard.handlers, cursors.handlers]) {
+    for (const handlers of [
+      this.windowModel.handlers,
+      this.draws.handlers,
+      this.pings.handlers,
+      this.clipboard.handlers,
+      cursors.handlers,
+    ]) {
       this.addRoutes(handlers);
     }
     this.routes.set('disconnect', (packet) => this.onDisconnect(packet));
 
-    sendKeymap(context, usKeycodes(), this.newNamesOnly ? ['keyboard-config'] : this.serverPacketTypes);
+    sendKeymap(
+      context,
+      usKeycodes(),
+      this.newNamesOnly ? ['keyboard-config'] : this.serverPacketTypes,
+    );
     // Routing starts after the caller of attach() has had a turn to add listeners, so
     // `ready` and the first windows reach them.
     setImmediate(() => {
-      this.emit('ready', { serverVersion: this.serverVersion, encoder: this.encoder, insecure: this.insecure, tlsProtocol: parameters.tlsProtocol });
+      this.emit('ready', {
+        serverVersion: this.serverVersion,
+        encoder: this.encoder,
+        insecure: this.insecure,
+        tlsProtocol: parameters.tlsProtocol,
+      });
       this.pings.start();
       this.channel.setConsumer((event) => this.onChannelEvent(event));
     });
@@ -137,24 +172,62 @@ export class XpraSession extends EventEmitter<SessionEvents> {
     this.windowModel.resume();
   }
 
-  ackDraw(wid: number, seq: number, width: number, height: number, decodeMicros: number, message = ''): void {
+  ackDraw(
+    wid: number,
+    seq: number,
+    width: number,
+    height: number,
+    decodeMicros: number,
+    message = '',
+  ): void {
     this.draws.ackDraw(wid, seq, width, height, decodeMicros, message);
   }
 
-  pointerPosition(wid: number, x: number, y: number, modifiers: string[] = [], buttons: number[] = []): void {
+  pointerPosition(
+    wid: number,
+    x: number,
+    y: number,
+    modifiers: string[] = [],
+    buttons: number[] = [],
+  ): void {
     this.input.pointerPosition(wid, x, y, modifiers, buttons);
   }
 
-  button(wid: number, button: number, pressed: boolean, x: number, y: number, modifiers: string[] = [], buttons: number[] = []): void {
+  button(
+    wid: number,
+    button: number,
+    pressed: boolean,
+    x: number,
+    y: number,
+    modifiers: string[] = [],
+    buttons: number[] = [],
+  ): void {
     this.input.button(wid, button, pressed, x, y, modifiers, buttons);
   }
 
   /** Scrolls by whole notches; see Input.wheel for the signs. */
-  wheel(wid: number, dx: number, dy: number, x: number, y: number, modifiers: string[] = [], buttons: number[] = []): void {
+  wheel(
+    wid: number,
+    dx: number,
+    dy: number,
+    x: number,
+    y: number,
+    modifiers: string[] = [],
+    buttons: number[] = [],
+  ): void {
     this.input.wheel(wid, dx, dy, x, y, modifiers, buttons);
   }
 
-  key(wid: number, keyname: string, pressed: boolean, keyval: number, keycode: number, text: string, modifiers: string[] = [], group = 0): void {
+  key(
+    wid: number,
+    keyname: string,
+    pressed: boolean,
+    keyval: number,
+    keycode: number,
+    text: string,
+    modifiers: string[] = [],
+    group = 0,
+  ): void {
     this.input.key(wid, keyname, pressed, keyval, keycode, text, modifiers, group);
   }
 
@@ -175,14 +248,18 @@ export class XpraSession extends EventEmitter<SessionEvents> {
   }
 
   private send(legacyName: string, fields: Value[]): void {
-    const name = this.newNamesOnly ? (newPacketName(legacyName) ?? legacyName) : outgoingName(legacyName, this.serverPacketTypes);
+    const name = this.newNamesOnly
+      ? (newPacketName(legacyName) ?? legacyName)
+      : outgoingName(legacyName, this.serverPacketTypes);
     this.logger.trace('network', `sending ${name}`);
     this.channel.send([name, ...fields]);
   }
 
   private onChannelEvent(event: ChannelEvent): void {
     if (event.kind === 'closed') {
-      const detail = event.error ? `the connection to the server was lost: ${event.error.message}` : 'the connection to the server was closed';
+      const detail = event.error
+        ? `the connection to the server was lost: ${event.error.message}`
+        : 'the connection to the server was closed';
       this.end(detail);
     } else if (event.kind === 'text') {
       this.logger.warn('network', `unexpected text from the server: ${event.text.trim()}`);

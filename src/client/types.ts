@@ -35,7 +35,12 @@ export interface AttachOptions {
   uri: string;
   tls: TlsSettings;
   /** Asked when the server sends a challenge; undefined cancels the attach. */
-  getPassword?: (request: { prompt: string; username?: string; host: string; port: number }) => Promise<string | undefined>;
+  getPassword?: (request: {
+    prompt: string;
+    username?: string;
+    host: string;
+    port: number;
+  }) => Promise<string | undefined>;
   /** Encodings this client can paint; the webview offers more than the command line. */
   encodings: string[];
   /** The desktop size announced in the hello. */
@@ -69,12 +74,24 @@ export interface SessionEvents {
   /** The server hello arrived and the session is usable. */
   ready: [info: { serverVersion: string; encoder: string; insecure: boolean; tlsProtocol: string }];
   'window-new': [window: WindowDescription];
-  'window-metadata': [update: { wid: number; title?: string; sizeConstraints?: SizeConstraints; modal?: boolean; transientFor?: number }];
-  'window-move-resize': [geometry: { wid: number; x: number; y: number; width: number; height: number }];
+  'window-metadata': [
+    update: {
+      wid: number;
+      title?: string;
+      sizeConstraints?: SizeConstraints;
+      modal?: boolean;
+      transientFor?: number;
+    },
+  ];
+  'window-move-resize': [
+    geometry: { wid: number; x: number; y: number; width: number; height: number },
+  ];
   'window-lost': [wid: number];
   'window-raise': [wid: number];
   draw: [draw: DrawEvent];
-  cursor: [cursor: { png: Uint8Array; width: number; height: number; xhot: number; yhot: number } | null];
+  cursor: [
+    cursor: { png: Uint8Array; width: number; height: number; xhot: number; yhot: number } | null,
+  ];
   bell: [wid: number];
   clipboard: [text: string];
   /** Round-trip time of the last ping, in milliseconds. */

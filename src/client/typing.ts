@@ -2,7 +2,7 @@
 import { keysymForCharacter, keyvalForName } from '../keymap';
 import type { XpraSession } from './session';
 
-/** Pause between typed characters, in ms, so the remote application receives separate key events. */
+/** Pause between typed characters, in ms, so the application receives separate key events. */
 const KEY_INTERVAL_MS = 15;
 /** Shift_L on the evdev keyboard that the US keymap describes. */
 const SHIFT_KEYCODE = 50;
@@ -14,7 +14,8 @@ const SHIFT_KEYCODE = 50;
 export async function typeText(session: XpraSession, wid: number, text: string): Promise<void> {
   const keys = [...text].map((character) => {
     const key = keysymForCharacter(character);
-    if (!key) throw new Error(`cannot type ${JSON.stringify(character)}: the US keymap has no key for it`);
+    if (!key)
+      throw new Error(`cannot type ${JSON.stringify(character)}: the US keymap has no key for it`);
     const typed = character === '\n' || character === '\r' ? '' : character;
     return { ...key, typed };
   });

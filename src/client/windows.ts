@@ -45,7 +45,18 @@ export class Windows {
     const window = this.windows.get(wid);
     if (window) Object.assign(window, { x, y, width, height });
     this.resizeCounter += 1;
-    this.context.send('configure-window', wid, x, y, width, height, {}, this.resizeCounter, {}, false);
+    this.context.send(
+      'configure-window',
+      wid,
+      x,
+      y,
+      width,
+      height,
+      {},
+      this.resizeCounter,
+      {},
+      false,
+    );
   }
 
   closeWindow(wid: number): void {
@@ -59,7 +70,14 @@ export class Windows {
 
   /** Asks for a full repaint of one window, or of all windows when wid is -1. */
   bufferRefresh(wid = -1): void {
-    this.context.send('buffer-refresh', wid, 0, 100, { 'refresh-now': true, batch: { reset: true } }, {});
+    this.context.send(
+      'buffer-refresh',
+      wid,
+      0,
+      100,
+      { 'refresh-now': true, batch: { reset: true } },
+      {},
+    );
   }
 
   /** Stops pixel updates, e.g. while the panel is hidden. */
@@ -75,7 +93,10 @@ export class Windows {
   private onNewWindow(packet: Packet, popup: boolean): void {
     const wid = asInt(packet[1]);
     if (this.windows.size >= MAX_WINDOWS && !this.windows.has(wid)) {
-      this.context.logger.warn('window', `ignoring window ${wid}: more than ${MAX_WINDOWS} windows`);
+      this.context.logger.warn(
+        'window',
+        `ignoring window ${wid}: more than ${MAX_WINDOWS} windows`,
+      );
       return;
     }
     const metadata = packet[6] === undefined ? {} : asDict(packet[6]);
@@ -93,7 +114,10 @@ export class Windows {
     };
     applyMetadata(window, metadata);
     this.windows.set(wid, window);
-    this.context.logger.debug('window', `new ${popup ? 'popup' : 'window'} ${wid} at ${window.x},${window.y} ${window.width}x${window.height}`);
+    this.context.logger.debug(
+      'window',
+      `new ${popup ? 'popup' : 'window'} ${wid} at ${window.x},${window.y} ${window.width}x${window.height}`,
+    );
     this.context.emit('window-new', { ...window, sizeConstraints: { ...window.sizeConstraints } });
   }
 
@@ -131,7 +155,12 @@ export class Windows {
   }
 }
 
-type MetadataUpdate = { title?: string; sizeConstraints?: SizeConstraints; modal?: boolean; transientFor?: number };
+type MetadataUpdate = {
+  title?: string;
+  sizeConstraints?: SizeConstraints;
+  modal?: boolean;
+  transientFor?: number;
+};
 
 /** Applies the metadata keys we use to the window and returns the ones that were present. */
 function applyMetadata(window: WindowDescription, metadata: Dict): MetadataUpdate {

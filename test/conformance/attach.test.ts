@@ -11,9 +11,22 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
-import { attach, forgetEncoders, typeText, type AttachOptions, type WindowDescription, type XpraSession } from '../../src/client';
+import {
+  attach,
+  forgetEncoders,
+  typeText,
+  type AttachOptions,
+  type WindowDescription,
+  type XpraSession,
+} from '../../src/client';
 import { FRAMEBUFFER_ENCODINGS, Framebuffer } from '../../src/client/framebuffer';
-import { makeTestCertificates, readIfExists, startXpra, type TestCertificates, type XpraServer } from '../support/xpra';
+import {
+  makeTestCertificates,
+  readIfExists,
+  startXpra,
+  type TestCertificates,
+  type XpraServer,
+} from '../support/xpra';
 
 const root = path.resolve(__dirname, '..', '..');
 const WAIT_MS = 15_000;
@@ -29,13 +42,16 @@ class PaintedSession {
     session.on('window-new', (window) => {
       this.windows.set(window.wid, window);
       this.framebuffer.addWindow(window);
-      if (!window.overrideRedirect) session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
+      if (!window.overrideRedirect)
+        session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
     });
     session.on('window-metadata', (update) => {
       const window = this.windows.get(update.wid);
       if (window && update.title !== undefined) window.title = update.title;
     });
-    session.on('window-move-resize', ({ wid, width, height }) => this.framebuffer.resizeWindow(wid, width, height));
+    session.on('window-move-resize', ({ wid, width, height }) =>
+      this.framebuffer.resizeWindow(wid, width, height),
+    );
     session.on('draw', (draw) => {
       try {
         this.framebuffer.apply(draw);
@@ -49,12 +65,19 @@ class PaintedSession {
   /** Waits for a painted top-level window whose title matches, with non-blank pixels. */
   async paintedWindow(matches: (title: string) => boolean): Promise<WindowDescription> {
     let found: WindowDescription | undefined;
-    await waitFor(`a painted window (${[...this.windows.values()].map((window) => window.title).join(', ')})`, () => {
-      found = [...this.windows.values()].find(
-        (window) => !window.overrideRedirect && matches(window.title) && this.framebuffer.painted.has(window.wid) && (this.framebuffer.images.get(window.wid)?.hasContent() ?? false),
-      );
-      return found !== undefined;
-    });
+    await waitFor(
+      `a painted window (${[...this.windows.values()].map((window) => window.title).join(', ')})`,
+      () => {
+        found = [...this.windows.values()].find(
+          (window) =>
+            !window.overrideRedirect &&
+            matches(window.title) &&
+            this.framebuffer.painted.has(window.wid) &&
+            (this.framebuffer.images.get(window.wid)?.hasContent() ?? false),
+        );
+        return found !== undefined;
+      },
+    );
     return found as WindowDescription;
   }
 }
@@ -68,7 +91,8 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs = WAIT_
 }
 
 /** The xterm, as opposed to xev and the message window of Debian's Xsession. */
-const isTerminal = (title: string): boolean => title !== '' && title !== XEV_TITLE && title !== 'xmessage';
+const isTerminal = (title: string): boolean =>
+  title !== '' && title !== XEV_TITLE && title !== 'xmessage';
 
 describe('attach to xpra 3.1.3', () => {
   let dir: string;
@@ -84,16 +108,40 @@ describe('attach to xpra 3.1.3', () => {
     certificates = await makeTestCertificates(dir);
     const xevLog = path.join(dir, 'xev.log');
     [sslServer, tcpServer, expiredServer, passwordServer] = await Promise.all([
-      startXpra({ socket: 'ssl', certFile: certificates.serverCert, keyFile: certificates.serverKey, start: ['xterm', `sh -c "exec xev > ${xevLog}"`] }),
-      startXpra({ socket: 'tcp', certFile: certificates.serverCert, keyFile: certificates.serverKey }),
-      startXpra({ socket: 'ssl', certFile: certificates.expiredCert, keyFile: certificates.expiredKey, start: [] }),
-      startXpra({ socket: 'ssl', certFile: certificates.serverCert, keyFile: certificates.serverKey, password: 'correct horse', start: [] }),
+      startXpra({
+        socket: 'ssl',
+        certFile: certificates.serverCert,
+        keyFile: certificates.serverKey,
+        start: ['xterm', `sh -c "exec xev > ${xevLog}"`],
+      }),
+      startXpra({
+        socket: 'tcp',
+        certFile: certificates.serverCert,
+        keyFile: certificates.serverKey,
+      }),
+      startXpra({
+        socket: 'ssl',
+        certFile: certificates.expiredCert,
+        keyFile: certificates.expiredKey,
+        start: [],
+      }),
+      startXpra({
+        socket: 'ssl',
+        certFile: certificates.serverCert,
+        keyFile: certificates.serverKey,
+        password: 'correct horse',
+        start: [],
+      }),
     ]);
   });
 
   after(async () => {
     for (const session of sessions) session.disconnect();
-    await Promise.all([sslServer, tcpServer, expiredServer, passwordServer].filter(Boolean).map((server) => server.stop()));
+    await Promise.all(
+      [sslServer, tcpServer, expiredServer, passwordServer]
+        .filter(Boolean)
+        .map((server) => server.stop()),
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -116,7 +164,11 @@ describe('attach to xpra 3.1.3', () => {
     const painted = await open(sslServer);
     const window = await painted.paintedWindow(isTerminal);
     assert.ok(window.width > 100, `xterm width ${window.width}`);
-    assert.equal(painted.session.encoder, 'rencode', '3.1.3 cannot read rencodeplus, so the legacy hello is used');
+    assert.equal(
+      painted.session.encoder,
+      'rencode',
+      '3.1.3 cannot read rencodeplus, so the legacy hello is used',
+    );
   });
 
   test('ssl socket: typed command runs', async () => {
@@ -137,7 +189,12 @@ describe('attach to xpra 3.1.3', () => {
     painted.session.button(xev.wid, 1, true, 20, 20);
     painted.session.button(xev.wid, 1, false, 20, 20);
     painted.session.wheel(xev.wid, 0, -1, 20, 20);
-    await waitFor('xev to log button 1 and button 4', () => /ButtonPress[\s\S]*button 1,/.test(readIfExists(log)) && /ButtonPress[\s\S]*button 4,/.test(readIfExists(log)));
+    await waitFor(
+      'xev to log button 1 and button 4',
+      () =>
+        /ButtonPress[\s\S]*button 1,/.test(readIfExists(log)) &&
+        /ButtonPress[\s\S]*button 4,/.test(readIfExists(log)),
+    );
     const events = readIfExists(log);
     assert.match(events, /ButtonPress event[\s\S]*?button 1,/);
     assert.match(events, /ButtonRelease event[\s\S]*?button 1,/);
@@ -160,16 +217,33 @@ describe('attach to xpra 3.1.3', () => {
     const rememberedMs = Date.now() - second;
     session.disconnect();
     assert.equal(session.encoder, 'rencode');
-    assert.ok(rememberedMs <= fallbackMs + 200, `remembered ${rememberedMs} ms, first ${fallbackMs} ms`);
+    assert.ok(
+      rememberedMs <= fallbackMs + 200,
+      `remembered ${rememberedMs} ms, first ${fallbackMs} ms`,
+    );
   });
 
   test('wrong CA is rejected', async () => {
-    await assert.rejects(attach(options(sslServer, { tls: { verifyMode: 'required', caCertFile: certificates.otherCaFile } })), /unknown issuer|self-signed/);
+    await assert.rejects(
+      attach(
+        options(sslServer, {
+          tls: { verifyMode: 'required', caCertFile: certificates.otherCaFile },
+        }),
+      ),
+      /unknown issuer|self-signed/,
+    );
   });
 
   test('wrong hostname is rejected', async () => {
-    const tls = { verifyMode: 'required' as const, caCertFile: certificates.caFile, serverHostname: 'other.invalid' };
-    await assert.rejects(attach(options(sslServer, { tls })), /issued for localhost, 127\.0\.0\.1, not other\.invalid/);
+    const tls = {
+      verifyMode: 'required' as const,
+      caCertFile: certificates.caFile,
+      serverHostname: 'other.invalid',
+    };
+    await assert.rejects(
+      attach(options(sslServer, { tls })),
+      /issued for localhost, 127\.0\.0\.1, not other\.invalid/,
+    );
   });
 
   test('expired certificate is rejected', async () => {
@@ -177,22 +251,39 @@ describe('attach to xpra 3.1.3', () => {
   });
 
   test('password: right one attaches', async () => {
-    const session = await attach(options(passwordServer, { getPassword: () => Promise.resolve('correct horse') }));
+    const session = await attach(
+      options(passwordServer, { getPassword: () => Promise.resolve('correct horse') }),
+    );
     sessions.push(session);
     assert.ok(session.isConnected);
   });
 
   test('password: wrong one is rejected', async () => {
-    await assert.rejects(attach(options(passwordServer, { getPassword: () => Promise.resolve('wrong') })), /authentication failed: wrong password/);
+    await assert.rejects(
+      attach(options(passwordServer, { getPassword: () => Promise.resolve('wrong') })),
+      /authentication failed: wrong password/,
+    );
   });
 
   test('password: missing one is reported', async () => {
-    await assert.rejects(attach(options(passwordServer)), /requires authentication and no password was given/);
+    await assert.rejects(
+      attach(options(passwordServer)),
+      /requires authentication and no password was given/,
+    );
   });
 
   test('command line saves a screenshot', async () => {
     const screenshot = path.join(dir, 'screenshot.png');
-    const result = await runCli(['attach', sslServer.uri, '--ssl-ca-cert', certificates.caFile, '--screenshot', screenshot, '--timeout', '20']);
+    const result = await runCli([
+      'attach',
+      sslServer.uri,
+      '--ssl-ca-cert',
+      certificates.caFile,
+      '--screenshot',
+      screenshot,
+      '--timeout',
+      '20',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const png = PNG.sync.read(readFileSync(screenshot));
     const pixels = new Uint32Array(png.data.buffer, png.data.byteOffset, png.data.byteLength / 4);
@@ -200,13 +291,25 @@ describe('attach to xpra 3.1.3', () => {
   });
 
   test('command line: insecure mode warns', async () => {
-    const result = await runCli(['attach', sslServer.uri, '--ssl-server-verify-mode', 'none', '--timeout', '20']);
+    const result = await runCli([
+      'attach',
+      sslServer.uri,
+      '--ssl-server-verify-mode',
+      'none',
+      '--timeout',
+      '20',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /insecure/);
   });
 
   test('command line: refusal is one line', async () => {
-    const result = await runCli(['attach', sslServer.uri, '--ssl-ca-cert', certificates.otherCaFile]);
+    const result = await runCli([
+      'attach',
+      sslServer.uri,
+      '--ssl-ca-cert',
+      certificates.otherCaFile,
+    ]);
     assert.notEqual(result.code, 0);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     assert.match(result.stderr, /unknown issuer|self-signed/);
@@ -215,7 +318,11 @@ describe('attach to xpra 3.1.3', () => {
 
 function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), ...args],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => resolve({ code: code ?? -1, stderr }));

@@ -12,7 +12,16 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
-import { FLAG_RENCODEPLUS, HEADER_SIZE, asDict, asList, asText, decodeValue, encoderFromFlags, parseHeader } from '../../src/protocol';
+import {
+  FLAG_RENCODEPLUS,
+  HEADER_SIZE,
+  asDict,
+  asList,
+  asText,
+  decodeValue,
+  encoderFromFlags,
+  parseHeader,
+} from '../../src/protocol';
 import type { Dict, Packet, Value } from '../../src/protocol';
 import { attach, forgetEncoders, type XpraSession } from '../../src/client';
 import { FRAMEBUFFER_ENCODINGS, Framebuffer } from '../../src/client/framebuffer';
@@ -51,7 +60,9 @@ class ReplayServer {
 
   listen(): Promise<number> {
     return new Promise((resolve) => {
-      this.server.listen(0, '127.0.0.1', () => resolve((this.server.address() as { port: number }).port));
+      this.server.listen(0, '127.0.0.1', () =>
+        resolve((this.server.address() as { port: number }).port),
+      );
     });
   }
 
@@ -127,9 +138,19 @@ function loadStreams(): Stream[] {
     .sort()
     .map((name) => {
       const indexFile = path.join(fixtures, name, 'frames-index.json');
-      const index = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as { frames: Array<{ packet_type?: string }> }) : { frames: [] };
-      const painted = index.frames.some((frame) => frame.packet_type === 'draw' || frame.packet_type === 'window-draw');
-      return { name, frames: readFileSync(path.join(fixtures, name, 'frames-received.bin')), painted };
+      const index = existsSync(indexFile)
+        ? (JSON.parse(readFileSync(indexFile, 'utf8')) as {
+            frames: Array<{ packet_type?: string }>;
+          })
+        : { frames: [] };
+      const painted = index.frames.some(
+        (frame) => frame.packet_type === 'draw' || frame.packet_type === 'window-draw',
+      );
+      return {
+        name,
+        frames: readFileSync(path.join(fixtures, name, 'frames-received.bin')),
+        painted,
+      };
     });
 }
 
@@ -140,13 +161,16 @@ function decodeWebp(data: Uint8Array): { width: number; height: number; rgba: Ui
 }
 
 /** Attaches, maps every window and resolves with the first window that painted. */
-async function paintFirstFrame(session: XpraSession): Promise<{ wid: number; framebuffer: Framebuffer }> {
+async function paintFirstFrame(
+  session: XpraSession,
+): Promise<{ wid: number; framebuffer: Framebuffer }> {
   const framebuffer = new Framebuffer({ webp: decodeWebp });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no frame painted')), PAINT_TIMEOUT_MS);
     session.on('window-new', (window) => {
       framebuffer.addWindow(window);
-      if (!window.overrideRedirect) session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
+      if (!window.overrideRedirect)
+        session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
     });
     session.on('draw', (draw) => {
       framebuffer.apply(draw);
@@ -214,17 +238,28 @@ describe('replay of xpra 6.5.3 streams', () => {
     test(`hello meets 6.5.3 rules: ${stream.name}`, async () => {
       forgetEncoders();
       server.reset(stream);
-      await attach(options()).then((session) => session.disconnect(), () => undefined);
+      await attach(options()).then(
+        (session) => session.disconnect(),
+        () => undefined,
+      );
       const first = server.hellos[0];
       assert.ok(first, 'the server received no hello');
-      assert.equal(first.flags & FLAG_RENCODEPLUS, FLAG_RENCODEPLUS, 'the first hello must be rencodeplus (flag 0x10)');
+      assert.equal(
+        first.flags & FLAG_RENCODEPLUS,
+        FLAG_RENCODEPLUS,
+        'the first hello must be rencodeplus (flag 0x10)',
+      );
       const version = asText(first.caps.version).split('.').map(Number);
       assert.ok(version[0] >= 3, `version ${asText(first.caps.version)} is below 3.0`);
       assert.equal(first.caps.rencodeplus, true);
       const keymap = asDict(first.caps.keymap);
       assert.equal(asText(keymap.layout), 'us');
       assert.ok(asList(keymap.keycodes).length > 40, 'the keymap carries the US keycodes');
-      assert.ok(asList(first.caps.wants).map((item) => asText(item)).includes('packet-types'));
+      assert.ok(
+        asList(first.caps.wants)
+          .map((item) => asText(item))
+          .includes('packet-types'),
+      );
       assert.ok(asList(first.caps.encodings).length > 0);
       assert.equal(typeof first.caps.encoding, 'object', 'the nested encoding dict');
     });
@@ -237,9 +272,17 @@ describe('replay of xpra 6.5.3 streams', () => {
         try {
           const { wid, framebuffer } = await paintFirstFrame(session);
           assert.ok(framebuffer.images.get(wid), 'the painted window has an image');
-          const mapped = await eventually(() => server.packets.some((packet) => packet[0] === 'map-window' || packet[0] === 'window-map'));
+          const mapped = await eventually(() =>
+            server.packets.some(
+              (packet) => packet[0] === 'map-window' || packet[0] === 'window-map',
+            ),
+          );
           assert.ok(mapped, 'the server received a map-window for the window');
-          const acked = await eventually(() => server.packets.some((packet) => packet[0] === 'damage-sequence' || packet[0] === 'window-draw-ack'));
+          const acked = await eventually(() =>
+            server.packets.some(
+              (packet) => packet[0] === 'damage-sequence' || packet[0] === 'window-draw-ack',
+            ),
+          );
           assert.ok(acked, 'the server received an ack for the painted draw');
         } finally {
           session.disconnect();
@@ -284,7 +327,9 @@ describe('replay of xpra 6.5.3 streams', () => {
   });
 
   test('new names after a hello without packet-types', async () => {
-    const stream = streams.find((candidate) => candidate.name === 'bc0-ticker-50frames-newnames') as Stream;
+    const stream = streams.find(
+      (candidate) => candidate.name === 'bc0-ticker-50frames-newnames',
+    ) as Stream;
     forgetEncoders();
     server.reset(stream);
     const session = await attach(options());

@@ -6,7 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createCertificateAuthority, createSelfSigned, issueCertificate } from '../../src/server/certificates';
+import {
+  createCertificateAuthority,
+  createSelfSigned,
+  issueCertificate,
+} from '../../src/server/certificates';
 import { findFreePort, isDisplayInUse } from '../../src/server/ports';
 
 /** 3.1.3 was ready in about 2 s on the test machine; this leaves room for a loaded one. */
@@ -36,7 +40,12 @@ export interface TestCertificates {
 export async function makeTestCertificates(dir: string): Promise<TestCertificates> {
   const ca = await createCertificateAuthority({ commonName: 'xpra-sessions test CA' });
   const other = await createCertificateAuthority({ commonName: 'unrelated test CA' });
-  const server = await issueCertificate(ca, { commonName: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'], usage: 'server' });
+  const server = await issueCertificate(ca, {
+    commonName: 'localhost',
+    dns: ['localhost'],
+    ips: ['127.0.0.1'],
+    usage: 'server',
+  });
   const expired = await issueCertificate(ca, {
     commonName: 'localhost',
     dns: ['localhost'],
@@ -45,8 +54,17 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
     notBefore: new Date('2019-01-01T00:00:00Z'),
     notAfter: new Date('2020-01-02T00:00:00Z'),
   });
-  const wrongName = await issueCertificate(ca, { commonName: 'other.invalid', dns: ['other.invalid'], usage: 'server' });
-  const selfSigned = await createSelfSigned({ commonName: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'], usage: 'server' });
+  const wrongName = await issueCertificate(ca, {
+    commonName: 'other.invalid',
+    dns: ['other.invalid'],
+    usage: 'server',
+  });
+  const selfSigned = await createSelfSigned({
+    commonName: 'localhost',
+    dns: ['localhost'],
+    ips: ['127.0.0.1'],
+    usage: 'server',
+  });
   const write = (name: string, text: string): string => {
     const file = path.join(dir, name);
     writeFileSync(file, text, { mode: 0o600 });
@@ -96,11 +114,24 @@ export async function startXpra(options: XpraServerOptions): Promise<XpraServer>
   const dir = mkdtempSync(path.join(tmpdir(), 'xpra-conformance-'));
   const display = pickDisplay();
   const port = await findFreePort();
-  const bind = options.socket === 'ssl' ? `--bind-ssl=127.0.0.1:${port}` : `--bind-tcp=127.0.0.1:${port}`;
+  const bind =
+    options.socket === 'ssl' ? `--bind-ssl=127.0.0.1:${port}` : `--bind-tcp=127.0.0.1:${port}`;
   const args = [
-    'start', `:${display}`, '--daemon=no', bind, `--ssl-cert=${options.certFile}`, `--ssl-key=${options.keyFile}`,
-    '--bind=none', `--socket-dirs=${dir}`, '--no-mdns', '--no-pulseaudio', '--no-notifications',
-    '--html=off', `--log-dir=${dir}`, '--dbus-launch=', '--start-via-proxy=no',
+    'start',
+    `:${display}`,
+    '--daemon=no',
+    bind,
+    `--ssl-cert=${options.certFile}`,
+    `--ssl-key=${options.keyFile}`,
+    '--bind=none',
+    `--socket-dirs=${dir}`,
+    '--no-mdns',
+    '--no-pulseaudio',
+    '--no-notifications',
+    '--html=off',
+    `--log-dir=${dir}`,
+    '--dbus-launch=',
+    '--start-via-proxy=no',
   ];
   if (options.socket === 'tcp') args.push('--ssl=on');
   if (options.password !== undefined) {
@@ -125,7 +156,8 @@ export async function startXpra(options: XpraServerOptions): Promise<XpraServer>
     dir,
     uri: `ssl://127.0.0.1:${port}/`,
     output: () => output,
-    runOnDisplay: (command, commandArgs) => runCommand(command, commandArgs, { ...process.env, DISPLAY: `:${display}` }),
+    runOnDisplay: (command, commandArgs) =>
+      runCommand(command, commandArgs, { ...process.env, DISPLAY: `:${display}` }),
     stop: () => stopServer(child, dir),
   };
   try {
@@ -155,7 +187,11 @@ function waitForReady(child: ChildProcess, output: () => string): Promise<void> 
         resolve();
       } else if (child.exitCode !== null || Date.now() - started > READY_TIMEOUT_MS) {
         clearInterval(poll);
-        reject(new Error(`xpra did not become ready (exit code ${child.exitCode}):\n${output().slice(-3000)}`));
+        reject(
+          new Error(
+            `xpra did not become ready (exit code ${child.exitCode}):\n${output().slice(-3000)}`,
+          ),
+        );
       }
     }, 100);
   });
@@ -165,7 +201,9 @@ async function stopServer(child: ChildProcess, dir: string): Promise<void> {
   if (child.exitCode === null && child.pid !== undefined) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    const timer = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_TIMEOUT_MS).unref());
+    const timer = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), STOP_TIMEOUT_MS).unref(),
+    );
     const done = await Promise.race([exited.then(() => true), timer]);
     if (!done) {
       // The server ignored SIGTERM: end its whole process group (Xvfb and the session commands).
@@ -176,7 +214,11 @@ async function stopServer(child: ChildProcess, dir: string): Promise<void> {
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 }
 
-function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
+function runCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
