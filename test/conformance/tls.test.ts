@@ -392,6 +392,18 @@ describe('connectTls failures outside TLS', () => {
     );
   });
 
+  it('destroys a passed socket on invalid settings', async () => {
+    await withTcpServer(() => undefined, async (port) => {
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      await assert.rejects(
+        connectTls({ host: '127.0.0.1', port }, { verifyMode: 'required', caData: '0xabc' }, { socket }),
+        /odd number of hex digits/,
+      );
+      assert.equal(socket.destroyed, true);
+    });
+  });
+
   it('reports a refused connection', async () => {
     const probe = net.createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
