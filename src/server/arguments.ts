@@ -58,7 +58,7 @@ export function buildServerArguments(layout: ServerLayout, base: NodeJS.ProcessE
         throw new Error('tcp mode needs a password file');
       }
       // A --bind-tcp port also accepts plain xpra without TLS and so without a client
-      // certificate. The password closes that door; TLS connections need it as well.
+      // certificate. The password closes that door, and TLS connections need it as well.
       args.push(`--bind-tcp=${endpoint}`, '--ssl=on', '--html=off',
         `--tcp-auth=file:filename=${layout.passwordFile}`);
       break;

@@ -47,8 +47,8 @@ async function listOwnServers(stateDir: string, log?: Logger): Promise<LocalServ
     const dir = path.join(root, id);
     const stateFile = path.join(dir, STATE_FILE_NAME);
     if (!existsSync(stateFile)) {
-      // A start that failed leaves its log without a state file; it is removed when
-      // the next server takes that display.
+      // A start that failed leaves its log without a state file. The next server that
+      // takes that display removes the folder.
       continue;
     }
     let server: LocalServer;

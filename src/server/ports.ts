@@ -8,7 +8,7 @@ const LAST_DISPLAY = 999;
 
 /**
  * Returns a TCP port on 127.0.0.1 that was free a moment ago. Another process may take it
- * before xpra binds it, in which case xpra fails to start and says so in its log.
+ * before xpra binds it, in which case xpra fails to start and logs the error.
  */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,12 +33,12 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** Returns whether an X server holds the display: its lock file or its socket exists. */
+/** Returns whether an X server uses the display, because its lock file or socket exists. */
 export function isDisplayInUse(display: number): boolean {
   return existsSync(`/tmp/.X${display}-lock`) || existsSync(`/tmp/.X11-unix/X${display}`);
 }
 
-/** Returns the first display number from 100 up that no X server holds. */
+/** Returns the first display number from 100 up that no X server uses. */
 export function findFreeDisplay(exclude: ReadonlySet<number> = new Set()): number {
   for (let display = FIRST_DISPLAY; display <= LAST_DISPLAY; display++) {
     if (!exclude.has(display) && !isDisplayInUse(display)) {

@@ -10,7 +10,7 @@ const HANDSHAKE_TIMEOUT_MS = 3_000;
 /** Lines of xpra's log quoted in a start error. */
 const LOG_TAIL_LINES = 15;
 
-/** Raised when a server fails to start; the message ends with the last lines of its log. */
+/** Raised when a server fails to start. The message ends with the last lines of its log. */
 export class ServerStartError extends Error {
   constructor(message: string, readonly logFile: string, readonly logTail: string) {
     super(logTail ? `${message}\nLast lines of ${logFile}:\n${logTail}` : `${message} (log: ${logFile})`);
@@ -46,7 +46,7 @@ export async function readLogTail(logFile: string, count = LOG_TAIL_LINES): Prom
 /**
  * Waits until xpra has printed its ready line and the port completes a TLS handshake that
  * verifies the server against our CA while presenting our client certificate. Raises a
- * `ServerStartError` when the process exits first or the time runs out.
+ * `ServerStartError` when the process exits first or the wait times out.
  */
 export async function waitUntilReady(check: ReadinessCheck): Promise<void> {
   const deadline = Date.now() + check.timeoutMs;
@@ -84,6 +84,9 @@ async function logContains(logFile: string, text: string): Promise<boolean> {
 /**
  * Performs one verified TLS handshake without ALPN, because xpra treats an `http/1.1` ALPN
  * offer as HTTPS. Returns undefined on success or the reason of the failure.
+ * NOTE: xpra 3.1.3 speaks TLS 1.2 by default, where the server checks our client certificate
+ * within the handshake. Under TLS 1.3 the handshake completes before that check, so success
+ * would not prove that the server accepts the certificate.
  */
 export function tryHandshake(port: number, material: TlsMaterial): Promise<string | undefined> {
   return new Promise((resolve) => {

@@ -17,7 +17,7 @@ import { commandProgram, findExecutable, findXpra } from './xpra';
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const DEFAULT_START_COMMAND = 'xterm';
-/** Starts tried when another process takes the display or port that we chose. */
+/** Maximum start attempts when another process takes the display or port that we chose. */
 const MAX_START_ATTEMPTS = 3;
 
 /** Displays handed out by this process and not yet visible as X lock files. */
@@ -80,6 +80,7 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
   const dir = serverDir(request.stateDir, id);
   await fs.rm(dir, { recursive: true, force: true });
   const layout = await prepareLayout(dir, { display, port, mode, start, certificates });
+
   const server: LocalServer = {
     id, pid: 0, display, host: '127.0.0.1', port, mode,
     uri: `ssl://127.0.0.1:${port}/`,
@@ -93,6 +94,7 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
     start,
     startedAt: new Date().toISOString(),
   };
+
   const args = buildServerArguments(layout, env);
   log?.info('server', `starting xpra on :${display}, ${mode} socket 127.0.0.1:${port}, running '${start}'`);
   log?.debug('server', `${xpra} ${args.join(' ')}`);
@@ -101,6 +103,7 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
   if (server.pid > 0) {
     await writeState(server, dir);
   }
+
   try {
     await waitUntilReady({
       port, logFile: server.logFile, exitStatus: child.exitStatus,
@@ -112,6 +115,7 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
     await abandon(server, child.exitStatus);
     throw error;
   }
+
   await writeSessionFile(server.sessionFile, {
     id, mode, host: server.host, port,
     caCertPem: await fs.readFile(certificates.caCert, 'utf8'),
@@ -253,7 +257,7 @@ async function readTlsMaterial(certificates: { caCert: string; clientCert: strin
   return { ca, cert, key };
 }
 
-/** Stops a server that failed to start and removes its state file; its log stays. */
+/** Stops a server that failed to start and removes its state file, but keeps its log. */
 async function abandon(server: LocalServer, exitStatus: () => string | undefined): Promise<void> {
   if (server.pid > 0 && !exitStatus()) {
     await terminateProcess(server.pid, server.display);

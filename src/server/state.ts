@@ -40,7 +40,7 @@ export async function writeState(server: LocalServer, dir: string): Promise<void
   await fs.rename(temporary, file);
 }
 
-/** Reads and checks a state file; raises an error that names the file when it is invalid. */
+/** Reads and checks a state file, and raises an error that names the file when it is invalid. */
 export function readState(file: string): LocalServer {
   let value: unknown;
   try {
@@ -92,7 +92,7 @@ export function isServerProcess(pid: number, display: number): boolean {
   } catch {
     return false;
   }
-  // The state is the field after the parenthesised command name; Z is a zombie.
+  // The state is the field after the parenthesised command name, and Z means a zombie.
   const state = status.slice(status.lastIndexOf(')') + 2, status.lastIndexOf(')') + 3);
   if (state === 'Z' || state === 'X') {
     return false;

@@ -12,7 +12,7 @@ const EXIT_WAIT_MS = 10_000;
 const POLL_INTERVAL_MS = 100;
 
 export interface StopOptions {
-  /** Where to look up a server given by id. Default: `defaultStateDir()`. */
+  /** State folder for a server given by id. Default: `defaultStateDir()`. */
   stateDir?: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
@@ -26,7 +26,7 @@ export interface StopResult {
 
 /**
  * Stops a server given as a `LocalServer`, its id, its session file or its folder, and
- * removes its folder. It asks xpra to stop over the server's private unix-domain socket
+ * removes its folder. It runs `xpra stop` over the server's private unix-domain socket
  * first, then signals the recorded pid, and only while that pid is still an xpra process
  * for the recorded display.
  */

@@ -26,7 +26,7 @@ export type ServerMode = 'ssl' | 'tcp' | 'www';
 export const SERVER_MODES: readonly ServerMode[] = ['ssl', 'tcp', 'www'];
 
 export interface StartOptions {
-  /** Directory that holds the certificates and one folder per server. */
+  /** Directory that contains the certificates and one folder per server. */
   stateDir: string;
   /** Command that the server starts on its display, split like a shell would. Default `xterm`. */
   start?: string;
@@ -64,7 +64,7 @@ export interface LocalServer {
   passwordFile?: string;
   /** xpra's standard output and error. */
   logFile: string;
-  /** Private (0700) folder that holds the server's unix-domain socket, used by `xpra stop`. */
+  /** Private (0700) folder of the server's unix-domain socket, which `xpra stop` uses. */
   socketDir: string;
   /** The start command. */
   start: string;

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** Raised when no xpra executable is on PATH; the message names the install command. */
+/** Raised when no xpra executable is on PATH. The message names the install command. */
 export class XpraMissingError extends Error {
   constructor(readonly installCommand: string) {
     super(`xpra was not found on PATH. Install it with: ${installCommand}`);
