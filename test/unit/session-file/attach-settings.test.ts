@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SessionFileError, toAttachSettings } from '../../../src/session-file';
+
+describe('attach settings from a session file', () => {
+  it('reads a TLS file', () => {
+    const settings = toAttachSettings([
+      'mode=ssl', 'host=localhost', 'port=10000', 'username=alice', 'ssl-ca-data=2d2d',
+      'ssl-ca-certs=/etc/ca.pem', 'ssl-cert=/c.pem', 'ssl-key=/k.pem', 'ssl-server-hostname=example.com',
+      'ssl-server-verify-mode=Required', '',
+    ].join('\n'));
+    assert.equal(settings.uri, 'ssl://localhost:10000/');
+    assert.equal(settings.username, 'alice');
+    assert.deepEqual(settings.tls, {
+      verifyMode: 'required', caCertFile: '/etc/ca.pem', caData: '2d2d', serverHostname: 'example.com',
+      certFile: '/c.pem', keyFile: '/k.pem',
+    });
+    assert.equal(settings.checkHostname, true);
+  });
+
+  it('brackets IPv6 hosts', () => {
+    assert.equal(toAttachSettings('mode=ssl\nhost=::1\nport=1\n').uri, 'ssl://[::1]:1/');
+  });
+
+  it('treats the default trust store as unset', () => {
+    assert.equal(toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-ca-certs=default\n').tls.caCertFile, undefined);
+  });
+
+  it('uses tcp like xpra when mode is missing', () => {
+    assert.equal(toAttachSettings('host=localhost\nport=1\n').uri, 'tcp://localhost:1/');
+  });
+
+  it('drops a repeated mode like xpra', () => {
+    assert.equal(toAttachSettings('mode=ssl\nmode=ssl\nhost=localhost\nport=1\n').mode, 'tcp');
+  });
+
+  it('rejects what it cannot attach', () => {
+    assert.throws(() => toAttachSettings('mode=ssh\nhost=h\nport=1\n'), SessionFileError);
+    assert.throws(() => toAttachSettings('mode=ssl\nport=1\n'), /no 'host'/);
+    assert.throws(() => toAttachSettings('mode=ssl\nhost=h\n'), /no 'port'/);
+    assert.throws(() => toAttachSettings('mode=ssl\nhost=h\nport=70000\n'), /invalid port '70000'/);
+    assert.throws(() => toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-server-verify-mode=bogus\n'), /invalid ssl-server-verify-mode/);
+  });
+
+  it('reads the hostname check', () => {
+    assert.equal(toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-check-hostname=no\n').checkHostname, false);
+  });
+});
