@@ -10,6 +10,7 @@ import {
   type Logger,
   type TlsSettings,
   type VerifyMode,
+  type WindowDescription,
   type XpraSession,
 } from '../client';
 import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/framebuffer';
@@ -199,14 +200,19 @@ class Painter {
     session.on('disconnected', (reason) => (this.failure = reason));
   }
 
-  /** Returns the top-level window to type into: the last one the server announced. */
+  /**
+   * Returns the top-level window to type into. Nothing has focus before we give it, so this
+   * takes the largest window: message boxes that a session starts beside the application
+   * (Debian's Xsession shows one under xpra 3.1.3) are smaller than the application.
+   */
   focusedWindow(): number {
-    const topLevel = [...this.session.windows.values()].filter(
-      (window) => !window.overrideRedirect,
-    );
-    const window = topLevel[topLevel.length - 1];
-    if (!window) throw new Error('the server has no window to type into');
-    return window.wid;
+    let target: WindowDescription | undefined;
+    for (const window of this.session.windows.values()) {
+      if (window.overrideRedirect) continue;
+      if (!target || window.width * window.height >= target.width * target.height) target = window;
+    }
+    if (!target) throw new Error('the server has no window to type into');
+    return target.wid;
   }
 
   /** Waits until there is a window, every window has painted, and draws have paused. */

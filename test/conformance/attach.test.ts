@@ -290,6 +290,15 @@ describe('attach to xpra 3.1.3', () => {
     assert.ok(new Set(pixels).size > 2, 'the screenshot has more than two colours');
   });
 
+  test('command line types text', async () => {
+    const target = path.join(dir, 'typed-by-cli');
+    const args = ['attach', sslServer.uri, '--ssl-ca-cert', certificates.caFile, '--timeout', '20'];
+    const result = await runCli([...args, '--type', `touch ${target}\n`]);
+    assert.equal(result.code, 0, result.stderr);
+    await waitFor(`${target} to exist`, () => existsSync(target));
+    assert.ok(existsSync(target));
+  });
+
   test('command line: insecure mode warns', async () => {
     const result = await runCli([
       'attach',
