@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TlsSettings } from '../client/types';
 import type { AttachTarget } from './connection';
-import type { XpraController } from './controller';
+import type { AttachCallOptions, XpraController } from './controller';
 import { parseServerUri } from './engine';
 import { errorMessage, type XpraLog } from './log';
 
@@ -146,12 +146,13 @@ export async function attachWithProgress(
   log: XpraLog,
   target: AttachTarget,
   remember: boolean,
+  options: AttachCallOptions = {},
 ): Promise<boolean> {
   const label = target.label ?? target.uri;
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Xpra: attaching to ${label}…` },
-      () => controller.attach(target),
+      () => controller.attach(target, options),
     );
   } catch (error) {
     offerLog(log, `Xpra: could not attach to ${label}: ${errorMessage(error)}`);

@@ -26,6 +26,11 @@ const RESTORE_WAIT_MS = 60000;
 /** How long after an attach the windows have to take their old tabs before the rest close. */
 const ADOPTION_WINDOW_MS = 5000;
 
+export interface AttachCallOptions {
+  /** A password to try before SecretStorage and the input box, such as a session file's. */
+  password?: string;
+}
+
 export interface ConnectionSummary {
   id: number;
   uri: string;
@@ -81,9 +86,9 @@ export class XpraController implements vscode.Disposable {
    * SecretStorage or an input box and is stored only after the session started. Rejects with
    * the engine's error; a stored password that the server rejected is forgotten.
    */
-  async attach(target: AttachTarget): Promise<XpraConnection> {
+  async attach(target: AttachTarget, options: AttachCallOptions = {}): Promise<XpraConnection> {
     const timeoutSeconds = vscode.workspace.getConfiguration('xpra').get<number>('connection.timeoutSeconds', 20);
-    const attempt = this.passwords.startAttempt();
+    const attempt = this.passwords.startAttempt(options.password);
     const connection = new XpraConnection(target, {
       extensionUri: this.context.extensionUri,
       log: this.log,

@@ -4,7 +4,9 @@ import type { AttachTarget } from './connection';
 import { XpraController, type ConnectionSummary } from './controller';
 import { startLocalServerCommand, stopLocalServerCommand, type StartedLocalServer } from './local-server';
 import { errorMessage, XpraLog } from './log';
+import { ATTACH_COMMAND, registerSessionFileLanguage } from './language';
 import { WINDOW_VIEW_TYPE } from './panel';
+import { attachSessionFileCommand } from './session-file-command';
 import { XpraStatusBar } from './statusbar';
 
 /**
@@ -37,10 +39,13 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
       stopLocalServerCommand(context, sessions, log, argument),
     ),
     vscode.commands.registerCommand('xpra.showLog', () => log.show()),
+    vscode.commands.registerCommand(ATTACH_COMMAND, (argument?: unknown) => attachSessionFileCommand(sessions, log, argument)),
     vscode.window.registerWebviewPanelSerializer(WINDOW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => sessions.restorePanel(panel),
     }),
   );
+
+  registerSessionFileLanguage(context, log);
 
   log.info('extension', `activated in ${vscode.env.appName} ${vscode.version} (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
   if (process.env[DEMO_ENVIRONMENT_VARIABLE] === 'start-local-server') {

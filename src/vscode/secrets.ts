@@ -30,8 +30,9 @@ export class SecretPasswords {
     private readonly log: XpraLog,
   ) {}
 
-  startAttempt(): PasswordAttempt {
-    return new PasswordAttempt(this.secrets, this.log);
+  /** Starts the password handling of one attach; `given` is tried first when set. */
+  startAttempt(given?: string): PasswordAttempt {
+    return new PasswordAttempt(this.secrets, this.log, given);
   }
 }
 
@@ -43,11 +44,21 @@ export class PasswordAttempt {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: XpraLog,
+    private given?: string,
   ) {}
 
-  /** Returns the stored password on the first request, otherwise asks; undefined cancels. */
+  /**
+   * Returns the given password on the first request, else the stored one, else asks in an
+   * input box; undefined cancels the attach.
+   */
   async getPassword(request: PasswordRequest): Promise<string | undefined> {
     const key = passwordKey(request);
+    if (this.given !== undefined) {
+      const given = this.given;
+      this.given = undefined;
+      this.log.debug('auth', `using the password given with the attach request for ${describe(request)}`);
+      return given;
+    }
     if (this.storedKey === undefined) {
       const stored = await this.secrets.get(key);
       if (stored !== undefined) {

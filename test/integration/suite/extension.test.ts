@@ -206,6 +206,21 @@ suite('Xpra extension in VS Code', () => {
     assert.equal(xpraTabs().length, tabsBefore);
   });
 
+  test('session file attaches', async () => {
+    assert.ok(started);
+    const before = new Set(api.connections().map((each) => each.id));
+    const ok = await vscode.commands.executeCommand<boolean>('xpra.attachSessionFile', vscode.Uri.file(started.server.sessionFile));
+    assert.equal(ok, true);
+    const connection = await waitFor('the session-file session to paint', () =>
+      api.connections().find((each) => !before.has(each.id) && each.windows.some((window) => window.painted > 0)),
+    );
+    assert.equal(connection.state, 'connected');
+    assert.equal(connection.insecure, false);
+    await waitFor('the older sessions to end', () =>
+      api.connections().every((each) => each.id === connection.id || each.state === 'disconnected') || undefined,
+    );
+  });
+
   test('disconnect command closes the tab', async () => {
     assert.equal(api.connections().filter((each) => each.state !== 'disconnected').length, 1);
     await vscode.commands.executeCommand('xpra.disconnect');
