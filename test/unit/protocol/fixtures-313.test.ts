@@ -33,7 +33,7 @@ function decodeAll(bytes: Uint8Array, pieceSize: number): ReaderEvent[] {
   return events;
 }
 
-/** The caps of the recorded hellos, so the test can encode them again. */
+/** Returns the caps of the recorded hellos, so the test can encode them again. */
 function probeCaps(rencode: boolean) {
   return {
     version: '3.1.3',
