@@ -52,10 +52,21 @@ export function getOption(key: string): OptionSchema | undefined {
   return OPTIONS.get(key);
 }
 
+const versionNumbers = new Map<string, number>();
+
+/** MAJOR.MINOR as one comparable number, cached because validation compares the same few. */
+function versionNumber(version: string): number {
+  let number = versionNumbers.get(version);
+  if (number === undefined) {
+    const [major, minor] = version.split('.').map(Number);
+    number = major * 1000 + (minor || 0);
+    versionNumbers.set(version, number);
+  }
+  return number;
+}
+
 export function compareVersions(a: string, b: string): number {
-  const [aMajor, aMinor] = a.split('.').map(Number);
-  const [bMajor, bMinor] = b.split('.').map(Number);
-  return aMajor === bMajor ? aMinor - bMinor : aMajor - bMajor;
+  return versionNumber(a) - versionNumber(b);
 }
 
 export function isVersionInRange(version: string, since?: string, removedIn?: string): boolean {

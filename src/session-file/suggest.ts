@@ -43,35 +43,81 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
   return previous[b.length];
 }
 
-/**
- * Finds the candidate `text` was most likely meant to be. Case, `-`/`_` and a trailing `s`
- * are tried before edit distance, so `SSH-PORT` finds `ssh_port` and `ssl-ca-cert` finds
- * `ssl-ca-certs`.
- */
-export function suggest(text: string, candidates: Iterable<string>): Suggestion | undefined {
-  const list = [...candidates];
-  const caseMatch = list.find((candidate) => candidate.toLowerCase() === text.toLowerCase());
-  if (caseMatch !== undefined) {
-    return { value: caseMatch, kind: 'case' };
-  }
-  const normalised = normalise(text);
-  const separatorMatch = list.find((candidate) => normalise(candidate) === normalised);
-  if (separatorMatch !== undefined) {
-    return { value: separatorMatch, kind: 'separator' };
-  }
-  const pluralMatch = list.find((candidate) => singular(normalise(candidate)) === singular(normalised));
-  if (pluralMatch !== undefined) {
-    return { value: pluralMatch, kind: 'plural' };
-  }
-  const limit = Math.max(1, Math.min(3, Math.floor(text.length / 4)));
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const candidate of list) {
-    const distance = editDistance(normalised, normalise(candidate), bestDistance - 1);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
+/** Precomputed lookups over one candidate list, for repeated suggestions against it. */
+export class Suggester {
+  private readonly byLowerCase = new Map<string, string>();
+  private readonly byNormalised = new Map<string, string>();
+  private readonly bySingular = new Map<string, string>();
+  private readonly normalised: Array<[string, string]>;
+  private readonly cache = new Map<string, Suggestion | undefined>();
+
+  constructor(candidates: Iterable<string>) {
+    const list = [...candidates];
+    this.normalised = list.map((candidate) => [candidate, normalise(candidate)]);
+    for (const [candidate, normal] of this.normalised) {
+      setIfAbsent(this.byLowerCase, candidate.toLowerCase(), candidate);
+      setIfAbsent(this.byNormalised, normal, candidate);
+      setIfAbsent(this.bySingular, singular(normal), candidate);
     }
   }
-  return best === undefined ? undefined : { value: best, kind: 'typo' };
+
+  /**
+   * Finds the candidate `text` was most likely meant to be. Case, `-`/`_` and a trailing `s`
+   * are tried before edit distance, so `SSH-PORT` finds `ssh_port` and `ssl-ca-cert` finds
+   * `ssl-ca-certs`. Results are cached, because the same text comes back on every keystroke.
+   */
+  suggest(text: string): Suggestion | undefined {
+    if (this.cache.has(text)) {
+      return this.cache.get(text);
+    }
+    const result = this.compute(text);
+    if (this.cache.size >= SUGGESTION_CACHE_SIZE) {
+      this.cache.clear();
+    }
+    this.cache.set(text, result);
+    return result;
+  }
+
+  private compute(text: string): Suggestion | undefined {
+    const caseMatch = this.byLowerCase.get(text.toLowerCase());
+    if (caseMatch !== undefined) {
+      return { value: caseMatch, kind: 'case' };
+    }
+    const normalised = normalise(text);
+    const separatorMatch = this.byNormalised.get(normalised);
+    if (separatorMatch !== undefined) {
+      return { value: separatorMatch, kind: 'separator' };
+    }
+    const pluralMatch = this.bySingular.get(singular(normalised));
+    if (pluralMatch !== undefined) {
+      return { value: pluralMatch, kind: 'plural' };
+    }
+    const limit = Math.max(1, Math.min(3, Math.floor(text.length / 4)));
+    let best: string | undefined;
+    let bestDistance = limit + 1;
+    for (const [candidate, normal] of this.normalised) {
+      if (Math.abs(normal.length - normalised.length) >= bestDistance) {
+        continue;
+      }
+      const distance = editDistance(normalised, normal, bestDistance - 1);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return best === undefined ? undefined : { value: best, kind: 'typo' };
+  }
+}
+
+const SUGGESTION_CACHE_SIZE = 4096;
+
+function setIfAbsent(map: Map<string, string>, key: string, value: string): void {
+  if (!map.has(key)) {
+    map.set(key, value);
+  }
+}
+
+/** One-off suggestion against a short candidate list, such as the values of one option. */
+export function suggest(text: string, candidates: Iterable<string>): Suggestion | undefined {
+  return new Suggester(candidates).suggest(text);
 }

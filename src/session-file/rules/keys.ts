@@ -3,7 +3,9 @@ import type { ValidationContext } from '../context';
 import { deleteEntryLines } from '../edits';
 import type { Entry } from '../parser';
 import { OPTIONS, compareVersions, formatVersions, getOption, isKeyAvailable, type OptionSchema } from '../schema';
-import { suggest } from '../suggest';
+import { Suggester } from '../suggest';
+
+const keySuggester = new Suggester(OPTIONS.keys());
 
 const SERVER_ONLY_HINTS: Record<string, string> = {
   ssl: "'ssl' only tells a server whether to upgrade its sockets to TLS. To connect with TLS, set mode=ssl.",
@@ -38,7 +40,7 @@ export function checkKey(context: ValidationContext, entry: Entry): void {
 
 function reportUnknownKey(context: ValidationContext, entry: Entry): void {
   const key = entry.key;
-  const suggestion = suggest(key, OPTIONS.keys());
+  const suggestion = keySuggester.suggest(key);
   if (!suggestion) {
     context.add(entry.keyRange, 'warning', 'unknown-key', `Unknown key '${key}': xpra ignores this line.`);
     return;
