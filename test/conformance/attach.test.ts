@@ -20,6 +20,7 @@ import {
   type XpraSession,
 } from '../../src/client';
 import { FRAMEBUFFER_ENCODINGS, Framebuffer } from '../../src/client/framebuffer';
+import { keyForEvent } from '../../src/keymap';
 import {
   makeTestCertificates,
   readIfExists,
@@ -37,8 +38,13 @@ const XEV_TITLE = 'Event Tester';
 class PaintedSession {
   readonly framebuffer = new Framebuffer();
   readonly windows = new Map<number, WindowDescription>();
+  /** The last cursor image the server sent. */
+  cursor: { png: Uint8Array; width: number; height: number } | undefined;
 
   constructor(readonly session: XpraSession) {
+    session.on('cursor', (update) => {
+      if (update) this.cursor = update;
+    });
     session.on('window-new', (window) => {
       this.windows.set(window.wid, window);
       this.framebuffer.addWindow(window);
@@ -253,6 +259,49 @@ describe('attach to xpra 3.1.3', () => {
     assert.equal(press.button, 3);
     // X11 state bits: ShiftMask 0x1, ControlMask 0x4.
     assert.equal(press.state & 0x5, 0x5, `state 0x${press.state.toString(16)}`);
+  });
+
+  test('ssl socket: ping measures latency', async () => {
+    const painted = await open(sslServer);
+    const latency = await new Promise<number>((resolve) =>
+      painted.session.once('latency', resolve),
+    );
+    assert.ok(latency >= 0 && latency < WAIT_MS, `latency ${latency} ms`);
+  });
+
+  test('ssl socket: control-G rings the bell', async () => {
+    const painted = await open(sslServer);
+    const window = await painted.paintedWindow(isTerminal);
+    const control = keyForEvent({ code: 'ControlLeft', key: 'Control' });
+    const g = keyForEvent({ code: 'KeyG', key: 'g' });
+    assert.ok(control && g, 'the US keymap has Control_L and g');
+    let rang = -1;
+    painted.session.on('bell', (wid) => (rang = wid));
+    painted.session.focus(window.wid);
+    const session = painted.session;
+    session.key(window.wid, control.keyname, true, control.keyval, control.keycode, '');
+    session.key(window.wid, g.keyname, true, g.keyval, g.keycode, 'g', ['control']);
+    session.key(window.wid, g.keyname, false, g.keyval, g.keycode, 'g', ['control']);
+    session.key(window.wid, control.keyname, false, control.keyval, control.keycode, '', [
+      'control',
+    ]);
+    await waitFor('a bell', () => rang !== -1);
+    assert.equal(rang, window.wid);
+  });
+
+  test('ssl socket: cursor arrives as PNG', async () => {
+    const painted = await open(sslServer);
+    const window = await painted.paintedWindow(isTerminal);
+    painted.session.pointerPosition(window.wid, 5, 5);
+    painted.session.pointerPosition(window.wid, 60, 40);
+    await waitFor('a cursor image', () => painted.cursor !== undefined);
+    const image = painted.cursor as { png: Uint8Array; width: number; height: number };
+    assert.deepEqual(
+      [...image.png.subarray(0, 4)],
+      [0x89, 0x50, 0x4e, 0x47],
+      'the cursor is a PNG',
+    );
+    assert.ok(image.width > 0 && image.height > 0);
   });
 
   test('tcp socket upgraded to TLS: xterm paints', async () => {
