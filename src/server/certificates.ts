@@ -1,6 +1,6 @@
 /**
- * X.509 certificates for the local secured server: one private certificate authority per
- * user, a server certificate for loopback and a client certificate for the user.
+ * X.509 certificate generation: certificate authorities, server and client certificates.
+ * local-certificates.ts keeps the user's own set on disk, and this module re-exports it.
  *
  * Keys are ECDSA P-256 with SHA-256 signatures by default. Both node:tls and xpra 3.1.3
  * (Python 3.11 ssl over OpenSSL 3.0, with its default X509_STRICT flag) accept them, which
@@ -8,10 +8,7 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { createPrivateKey, createPublicKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 
 export type KeyAlgorithm = 'ecdsa-p256' | 'rsa-2048';
 export type CertificateUsage = 'server' | 'client';
@@ -44,30 +41,11 @@ export interface LeafCertificateOptions {
   keyAlgorithm?: KeyAlgorithm;
 }
 
-/** File paths written by `ensureLocalCertificates`. */
-export interface LocalCertificatePaths {
-  caCert: string;
-  caKey: string;
-  serverCert: string;
-  serverKey: string;
-  clientCert: string;
-  clientKey: string;
-}
-
-export interface EnsureCertificatesOptions {
-  logger?: { info(category: string, message: string): void; warn(category: string, message: string): void };
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Start validity an hour back so that a peer whose clock lags a little still accepts it. */
-const CLOCK_SKEW_MS = 60 * 60 * 1000;
-const CA_LIFETIME_DAYS = 3650;
-const LEAF_LIFETIME_DAYS = 365;
-/** Certificates closer than this to their notAfter are replaced. */
-const RENEW_BEFORE_DAYS = 30;
-const LOCK_WAIT_MS = 10_000;
-/** A lock directory older than this is left over from a process that died. */
-const STALE_LOCK_MS = 60_000;
+export const CLOCK_SKEW_MS = 60 * 60 * 1000;
+export const CA_LIFETIME_DAYS = 3650;
+export const LEAF_LIFETIME_DAYS = 365;
 
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 const webCrypto = webcrypto as unknown as Crypto;
@@ -131,7 +109,7 @@ function defaultValidity(notBefore: Date | undefined, notAfter: Date | undefined
   return [start, end];
 }
 
-/** Builds the X.500 name string; a comma or other special character in the name is escaped. */
+/** Builds the X.500 name string, escaping a comma or other special character in the name. */
 function nameFor(commonName: string): string {
   if (commonName.length === 0) {
     throw new Error('missing commonName');
@@ -159,281 +137,102 @@ function leafExtensions(options: LeafCertificateOptions, keyAlgorithm: KeyAlgori
   return extensions;
 }
 
-/** Creates a self-signed certificate authority with a new key. */
-export async function createCertificateAuthority(options: CertificateAuthorityOptions): Promise<CertificateAndKey> {
-  const keyAlgorithm = options.keyAlgorithm ?? 'ecdsa-p256';
-  const strict = options.strict ?? true;
-  const [notBefore, notAfter] = defaultValidity(options.notBefore, options.notAfter, CA_LIFETIME_DAYS);
-  const keys = await generateKeys(keyAlgorithm);
-  const flags = x509.KeyUsageFlags;
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(true, undefined, strict),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webCrypto),
-  ];
-  if (strict) {
-    extensions.push(new x509.KeyUsagesExtension(flags.keyCertSign | flags.cRLSign, true));
-  }
+interface Subject {
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  keys: CryptoKeyPair;
+  keyAlgorithm: KeyAlgorithm;
+  extensions: x509.Extension[];
+}
+
+/** Signs a certificate for `subject` with its own key. */
+async function signSelf(subject: Subject): Promise<CertificateAndKey> {
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
     {
       serialNumber: randomSerial(),
-      name: nameFor(options.commonName),
-      notBefore,
-      notAfter,
-      keys,
-      signingAlgorithm: algorithmFor(keyAlgorithm),
-      extensions,
+      name: nameFor(subject.commonName),
+      notBefore: subject.notBefore,
+      notAfter: subject.notAfter,
+      keys: subject.keys,
+      signingAlgorithm: algorithmFor(subject.keyAlgorithm),
+      extensions: [
+        ...subject.extensions,
+        await x509.SubjectKeyIdentifierExtension.create(subject.keys.publicKey, false, webCrypto),
+      ],
     },
     webCrypto,
   );
-  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
+  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(subject.keys.privateKey) };
+}
+
+/** Signs a certificate for `subject` with the key of `ca`. */
+async function signWith(ca: CertificateAndKey, subject: Subject): Promise<CertificateAndKey> {
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const signer = await importSigningKey(ca.keyPem);
+  const cert = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: randomSerial(),
+      subject: nameFor(subject.commonName),
+      issuer: caCert.subject,
+      notBefore: subject.notBefore,
+      notAfter: subject.notAfter,
+      publicKey: subject.keys.publicKey,
+      signingKey: signer.key,
+      signingAlgorithm: signer.algorithm,
+      extensions: [
+        ...subject.extensions,
+        await x509.SubjectKeyIdentifierExtension.create(subject.keys.publicKey, false, webCrypto),
+        await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, webCrypto),
+      ],
+    },
+    webCrypto,
+  );
+  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(subject.keys.privateKey) };
+}
+
+async function newSubject(
+  options: { commonName: string; notBefore?: Date; notAfter?: Date; keyAlgorithm?: KeyAlgorithm },
+  lifetimeDays: number,
+  extensions: (keyAlgorithm: KeyAlgorithm) => x509.Extension[],
+): Promise<Subject> {
+  const keyAlgorithm = options.keyAlgorithm ?? 'ecdsa-p256';
+  const [notBefore, notAfter] = defaultValidity(options.notBefore, options.notAfter, lifetimeDays);
+  const keys = await generateKeys(keyAlgorithm);
+  return { commonName: options.commonName, notBefore, notAfter, keys, keyAlgorithm, extensions: extensions(keyAlgorithm) };
+}
+
+function authorityExtensions(strict: boolean, pathLength?: number): x509.Extension[] {
+  const flags = x509.KeyUsageFlags;
+  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(true, pathLength, strict)];
+  if (strict) {
+    extensions.push(new x509.KeyUsagesExtension(flags.keyCertSign | flags.cRLSign, true));
+  }
+  return extensions;
+}
+
+/** Creates a self-signed certificate authority with a new key. */
+export async function createCertificateAuthority(options: CertificateAuthorityOptions): Promise<CertificateAndKey> {
+  const strict = options.strict ?? true;
+  return signSelf(await newSubject(options, CA_LIFETIME_DAYS, () => authorityExtensions(strict)));
+}
+
+/** Issues an intermediate certificate authority, strict and with path length 0, signed by `ca`. */
+export async function issueCertificateAuthority(
+  ca: CertificateAndKey,
+  options: Omit<CertificateAuthorityOptions, 'strict'>,
+): Promise<CertificateAndKey> {
+  return signWith(ca, await newSubject(options, CA_LIFETIME_DAYS, () => authorityExtensions(true, 0)));
 }
 
 /** Issues a server or client certificate with a new key, signed by `ca`. */
 export async function issueCertificate(ca: CertificateAndKey, options: LeafCertificateOptions): Promise<CertificateAndKey> {
-  const keyAlgorithm = options.keyAlgorithm ?? 'ecdsa-p256';
-  const [notBefore, notAfter] = defaultValidity(options.notBefore, options.notAfter, LEAF_LIFETIME_DAYS);
-  const caCert = new x509.X509Certificate(ca.certPem);
-  const signer = await importSigningKey(ca.keyPem);
-  const keys = await generateKeys(keyAlgorithm);
-  const extensions = [
-    ...leafExtensions(options, keyAlgorithm),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webCrypto),
-    await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, webCrypto),
-  ];
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: randomSerial(),
-      subject: nameFor(options.commonName),
-      issuer: caCert.subject,
-      notBefore,
-      notAfter,
-      publicKey: keys.publicKey,
-      signingKey: signer.key,
-      signingAlgorithm: signer.algorithm,
-      extensions,
-    },
-    webCrypto,
-  );
-  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
+  return signWith(ca, await newSubject(options, LEAF_LIFETIME_DAYS, (keyAlgorithm) => leafExtensions(options, keyAlgorithm)));
 }
 
-/** Creates a self-signed end-entity certificate (CA:FALSE), trusted only by being pinned as a CA. */
+/** Creates a self-signed end-entity certificate (CA:FALSE), trusted only where it is added as a CA or pinned. */
 export async function createSelfSigned(options: LeafCertificateOptions): Promise<CertificateAndKey> {
-  const keyAlgorithm = options.keyAlgorithm ?? 'ecdsa-p256';
-  const [notBefore, notAfter] = defaultValidity(options.notBefore, options.notAfter, LEAF_LIFETIME_DAYS);
-  const keys = await generateKeys(keyAlgorithm);
-  const extensions = [
-    ...leafExtensions(options, keyAlgorithm),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webCrypto),
-  ];
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: randomSerial(),
-      name: nameFor(options.commonName),
-      notBefore,
-      notAfter,
-      keys,
-      signingAlgorithm: algorithmFor(keyAlgorithm),
-      extensions,
-    },
-    webCrypto,
-  );
-  return { certPem: withFinalNewline(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
+  return signSelf(await newSubject(options, LEAF_LIFETIME_DAYS, (keyAlgorithm) => leafExtensions(options, keyAlgorithm)));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Files on disk
-
-const LOCAL_FILES = {
-  caCert: 'ca.pem',
-  caKey: 'ca-key.pem',
-  serverCert: 'server.pem',
-  serverKey: 'server-key.pem',
-  clientCert: 'client.pem',
-  clientKey: 'client-key.pem',
-} as const;
-
-const SERVER_DNS_NAMES = ['localhost'];
-const SERVER_IPS = ['127.0.0.1', '::1'];
-
-/**
- * Writes `text` to `file` through a new temporary file created with `mode`, then renames it
- * over `file`. The data never exists with wider permissions, and readers see either the old
- * file or the whole new one.
- */
-async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await fs.open(temporary, 'wx', mode);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temporary, file);
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw error;
-  }
-}
-
-async function readPair(certFile: string, keyFile: string): Promise<CertificateAndKey | undefined> {
-  try {
-    const [certPem, keyPem] = await Promise.all([fs.readFile(certFile, 'utf8'), fs.readFile(keyFile, 'utf8')]);
-    return { certPem, keyPem };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return undefined;
-    }
-    throw error;
-  }
-}
-
-/**
- * Returns why `pair` cannot be reused, or undefined when it can: unparseable, key not matching,
- * not valid yet, expiring within RENEW_BEFORE_DAYS, or not issued by `issuer`.
- */
-function reasonToReplace(pair: CertificateAndKey, now: Date, issuer?: X509Certificate): string | undefined {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(pair.certPem);
-    const certKey = cert.publicKey.export({ format: 'der', type: 'spki' });
-    const ownKey = createPublicKey(createPrivateKey(pair.keyPem)).export({ format: 'der', type: 'spki' });
-    if (!certKey.equals(ownKey)) {
-      return 'the private key does not match the certificate';
-    }
-  } catch (error) {
-    return `unreadable: ${(error as Error).message}`;
-  }
-  if (new Date(cert.validFrom).getTime() > now.getTime()) {
-    return `not valid before ${new Date(cert.validFrom).toISOString()}`;
-  }
-  const remainingMs = new Date(cert.validTo).getTime() - now.getTime();
-  if (remainingMs < RENEW_BEFORE_DAYS * DAY_MS) {
-    return remainingMs <= 0 ? 'expired' : `expires on ${new Date(cert.validTo).toISOString()}`;
-  }
-  const anchor = issuer ?? cert;
-  if (!cert.checkIssued(anchor) || !cert.verify(anchor.publicKey)) {
-    return 'not issued by the current certificate authority';
-  }
-  return undefined;
-}
-
-/** Returns a reason when a key file can be read by users other than its owner. */
-async function keyExposure(keyFile: string): Promise<string | undefined> {
-  if (process.platform === 'win32') {
-    return undefined;
-  }
-  const stat = await fs.stat(keyFile);
-  const mode = stat.mode & 0o777;
-  return (mode & 0o077) !== 0 ? `key file mode is ${mode.toString(8)}, not 600` : undefined;
-}
-
-async function withLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const lock = path.join(dir, '.lock');
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      await fs.mkdir(lock, { mode: 0o700 });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw error;
-      }
-      const stat = await fs.stat(lock).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > STALE_LOCK_MS) {
-        await fs.rm(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${lock}: another process is creating certificates, or remove it`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    await fs.rm(lock, { recursive: true, force: true });
-  }
-}
-
-/**
- * Creates or reuses the user's certificate authority, the loopback server certificate
- * (SAN localhost, 127.0.0.1, ::1) and the user's client certificate in `dir`.
- * A certificate is replaced when it is missing, unreadable, expired or within 30 days of
- * expiry, when its key file is readable by other users, or when the CA it needs was replaced.
- * Private keys are created with mode 0600 and `dir` with 0700.
- */
-export async function ensureLocalCertificates(
-  dir: string,
-  now: Date = new Date(),
-  options: EnsureCertificatesOptions = {},
-): Promise<LocalCertificatePaths> {
-  const paths = Object.fromEntries(
-    Object.entries(LOCAL_FILES).map(([name, file]) => [name, path.join(dir, file)]),
-  ) as unknown as LocalCertificatePaths;
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const notBefore = new Date(now.getTime() - CLOCK_SKEW_MS);
-  const log = options.logger;
-
-  await withLock(dir, async () => {
-    let ca = await readPair(paths.caCert, paths.caKey);
-    let caReason = ca ? reasonToReplace(ca, now) ?? (await keyExposure(paths.caKey)) : 'missing';
-    if (ca && !caReason && !new X509Certificate(ca.certPem).ca) {
-      caReason = 'not a CA certificate';
-    }
-    let caReplaced = false;
-    if (!ca || caReason) {
-      ca = await createCertificateAuthority({
-        commonName: `xpra-sessions local CA for ${os.userInfo().username}`,
-        notBefore,
-        notAfter: new Date(notBefore.getTime() + CA_LIFETIME_DAYS * DAY_MS),
-      });
-      await writeFileAtomic(paths.caKey, ca.keyPem, 0o600);
-      await writeFileAtomic(paths.caCert, ca.certPem, 0o644);
-      caReplaced = true;
-      const fingerprint = new X509Certificate(ca.certPem).fingerprint256;
-      log?.info('tls', `created certificate authority ${paths.caCert} SHA-256 ${fingerprint} (${caReason})`);
-    }
-    const issuer = new X509Certificate(ca.certPem);
-    const leaves: Array<[CertificateUsage, string, string, LeafCertificateOptions]> = [
-      ['server', paths.serverCert, paths.serverKey, {
-        commonName: 'localhost', dns: SERVER_DNS_NAMES, ips: SERVER_IPS, usage: 'server', notBefore,
-      }],
-      ['client', paths.clientCert, paths.clientKey, {
-        commonName: os.userInfo().username, usage: 'client', notBefore,
-      }],
-    ];
-    for (const [usage, certFile, keyFile, leafOptions] of leaves) {
-      const existing = caReplaced ? undefined : await readPair(certFile, keyFile);
-      let reason = existing ? reasonToReplace(existing, now, issuer) ?? (await keyExposure(keyFile)) : 'missing';
-      if (caReplaced) {
-        reason = 'new certificate authority';
-      }
-      if (!reason && usage === 'server' && existing && !coversLoopback(existing.certPem)) {
-        reason = 'does not name localhost, 127.0.0.1 and ::1';
-      }
-      if (reason) {
-        const issued = await issueCertificate(ca, {
-          ...leafOptions,
-          notAfter: new Date(notBefore.getTime() + LEAF_LIFETIME_DAYS * DAY_MS),
-        });
-        await writeFileAtomic(keyFile, issued.keyPem, 0o600);
-        await writeFileAtomic(certFile, issued.certPem, 0o644);
-        const fingerprint = new X509Certificate(issued.certPem).fingerprint256;
-        log?.info('tls', `issued ${usage} certificate ${certFile} SHA-256 ${fingerprint} (${reason})`);
-      }
-    }
-  });
-  return paths;
-}
-
-function coversLoopback(certPem: string): boolean {
-  const cert = new X509Certificate(certPem);
-  return (
-    SERVER_DNS_NAMES.every((name) => cert.checkHost(name, { wildcards: false }) !== undefined) &&
-    SERVER_IPS.every((ip) => cert.checkIP(ip) !== undefined)
-  );
-}
+export { ensureLocalCertificates, type EnsureCertificatesOptions, type LocalCertificatePaths } from './local-certificates';

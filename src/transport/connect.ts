@@ -7,6 +7,7 @@ import type * as tls from 'node:tls';
 import type { CertificateSummary } from './certificate';
 import { TlsVerificationError } from './errors';
 import { runHandshake, type Handshake, type HandshakeOptions } from './handshake';
+import { applyPin } from './pin';
 import { buildTlsOptions, type BuiltTlsOptions, type TlsSettings, type TlsTarget } from './tls-options';
 
 /** Levelled, categorised logging. Messages never contain keys or passwords. */
@@ -39,6 +40,8 @@ export interface TlsConnection {
   /** Server certificate first, then its issuers as far as they are known. */
   chain: CertificateSummary[];
   checkedHost: string;
+  /** True when the certificate was accepted because it matches the pinned fingerprint. */
+  pinned: boolean;
   /** The verification failure that verify mode `none` let through, if any. */
   verificationFailure?: TlsVerificationError;
 }
@@ -54,15 +57,19 @@ export async function connectTls(target: TlsTarget, settings: TlsSettings, optio
   const built = await buildOrDestroy(target, settings, options);
   const result = await runHandshake(target, built, handshakeOptions(options));
   const log = options.logger;
-  if (result.failure && !built.insecure) {
+  const { failure, pinned } = judge(target, built, result);
+  if (failure && (!built.insecure || failure.check === 'fingerprint-mismatch')) {
     result.socket.destroy();
-    log?.warn('tls', `${target.host}:${target.port} rejected: ${result.failure.message}`);
-    throw result.failure;
+    log?.warn('tls', `${target.host}:${target.port} rejected: ${failure.message}`);
+    throw failure;
   }
   const peerCertificate = result.chain[0];
   if (built.insecure) {
-    const state = result.failure ? `would fail verification: ${result.failure.message}` : 'would pass verification';
+    const state = failure ? `would fail verification: ${failure.message}` : 'would pass verification';
     log?.warn('tls', `${target.host}:${target.port}: certificate NOT verified (verify mode none); it ${state}`);
+  }
+  if (pinned) {
+    log?.info('tls', `${target.host}:${target.port}: certificate matches the pinned SHA-256 fingerprint`);
   }
   log?.info(
     'tls',
@@ -77,15 +84,17 @@ export async function connectTls(target: TlsTarget, settings: TlsSettings, optio
     peerCertificate,
     chain: result.chain,
     checkedHost: built.checkedHost,
-    ...(result.failure ? { verificationFailure: result.failure } : {}),
+    pinned,
+    ...(failure ? { verificationFailure: failure } : {}),
   };
 }
 
 export interface TlsCheckResult {
   target: TlsTarget;
   checkedHost: string;
-  /** True when the certificate chain and host name verified. */
+  /** True when the certificate chain and host name verified, or the pinned certificate matched. */
   verified: boolean;
+  pinned: boolean;
   /** The verification or handshake failure, when there was one. */
   failure?: TlsVerificationError;
   protocol?: string;
@@ -105,16 +114,18 @@ export async function checkTls(target: TlsTarget, settings: TlsSettings, options
     result = await runHandshake(target, built, handshakeOptions(options));
   } catch (error) {
     if (error instanceof TlsVerificationError) {
-      return { target, checkedHost: built.checkedHost, verified: false, failure: error, chain: error.chain };
+      return { target, checkedHost: built.checkedHost, verified: false, pinned: false, failure: error, chain: error.chain };
     }
     throw error;
   }
   result.socket.destroy();
+  const { failure, pinned } = judge(target, built, result);
   return {
     target,
     checkedHost: built.checkedHost,
-    verified: result.failure === undefined,
-    ...(result.failure ? { failure: result.failure } : {}),
+    verified: failure === undefined,
+    pinned,
+    ...(failure ? { failure } : {}),
     protocol: result.protocol,
     cipher: result.cipher,
     chain: result.chain,
@@ -132,5 +143,29 @@ async function buildOrDestroy(target: TlsTarget, settings: TlsSettings, options:
   } catch (error) {
     options.socket?.destroy();
     throw error;
+  }
+}
+
+/** Applies the pin, if any, to the handshake's verification result. */
+function judge(
+  target: TlsTarget,
+  built: BuiltTlsOptions,
+  result: Handshake,
+): { failure?: TlsVerificationError; pinned: boolean } {
+  const context = {
+    host: target.host,
+    port: target.port,
+    checkedHost: built.checkedHost,
+    chain: result.chain,
+    clientCertificateSent: built.clientCertificateSent,
+  };
+  const pin = applyPin(built.pinnedFingerprint, result.chain[0], result.failure, context);
+  switch (pin.kind) {
+    case 'no-pin':
+      return { ...(result.failure ? { failure: result.failure } : {}), pinned: false };
+    case 'mismatch':
+      return { failure: pin.error, pinned: false };
+    case 'match':
+      return { ...(pin.failure ? { failure: pin.failure } : {}), pinned: true };
   }
 }

@@ -13,6 +13,7 @@ export type TlsCheck =
   | 'self-signed'
   | 'self-signed-in-chain'
   | 'invalid-certificate'
+  | 'fingerprint-mismatch'
   | 'client-certificate-required'
   | 'client-certificate-rejected'
   | 'protocol'

@@ -42,3 +42,4 @@ export {
   type TlsConnection,
   type TransportLogger,
 } from './connect';
+export { applyPin, normalizeFingerprint, type PinResult } from './pin';

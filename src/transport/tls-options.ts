@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { CaDataError, decodeCaData, parsePemCertificates } from './ca-data';
+import { normalizeFingerprint } from './pin';
 
 export type VerifyMode = 'none' | 'optional' | 'required';
 
@@ -25,6 +26,11 @@ export interface TlsSettings {
   /** `ssl-key`: client private key PEM file. */
   keyFile?: string;
   keyPassphrase?: string;
+  /**
+   * SHA-256 fingerprint of the one server certificate accepted for this host and port,
+   * trusted without a CA. Any other certificate is rejected, whatever its issuer.
+   */
+  pinnedFingerprint?: string;
 }
 
 export interface TlsTarget {
@@ -40,6 +46,8 @@ export interface BuiltTlsOptions {
   /** True when verification is off (verify mode `none`), which the UI must announce. */
   insecure: boolean;
   clientCertificateSent: boolean;
+  /** The pinned fingerprint in node's colon-separated upper-case form. */
+  pinnedFingerprint?: string;
 }
 
 /** A TLS setting that cannot be used: missing file, invalid CA, key not matching. */
@@ -59,6 +67,7 @@ export async function buildTlsOptions(target: TlsTarget, settings: TlsSettings):
   }
   const insecure = settings.verifyMode === 'none';
   const checkedHost = stripBrackets(settings.serverHostname?.trim() || target.host);
+  const pinnedFingerprint = readPin(settings.pinnedFingerprint);
   const extraCas = await loadCaCertificates(settings);
   const clientCredentials = await loadClientCredentials(settings);
 
@@ -79,7 +88,24 @@ export async function buildTlsOptions(target: TlsTarget, settings: TlsSettings):
   if (isIP(checkedHost) === 0) {
     options.servername = checkedHost;
   }
-  return { options, checkedHost, insecure, clientCertificateSent: clientCredentials.cert !== undefined };
+  return {
+    options,
+    checkedHost,
+    insecure,
+    clientCertificateSent: clientCredentials.cert !== undefined,
+    ...(pinnedFingerprint !== undefined ? { pinnedFingerprint } : {}),
+  };
+}
+
+function readPin(fingerprint: string | undefined): string | undefined {
+  if (fingerprint === undefined || fingerprint.trim() === '') {
+    return undefined;
+  }
+  try {
+    return normalizeFingerprint(fingerprint);
+  } catch (error) {
+    throw new TlsSettingsError((error as Error).message);
+  }
 }
 
 function stripBrackets(host: string): string {

@@ -8,7 +8,13 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { createCertificateAuthority, ensureLocalCertificates, issueCertificate } from '../../src/server/certificates';
+import {
+  createCertificateAuthority,
+  createSelfSigned,
+  ensureLocalCertificates,
+  issueCertificate,
+  issueCertificateAuthority,
+} from '../../src/server/certificates';
 import { startLocalServer, stopLocalServer } from '../../src/server';
 import type { LocalServer } from '../../src/server';
 import {
@@ -16,6 +22,7 @@ import {
   ConnectionError,
   connectTls,
   encodeCaData,
+  summarizeCertificate,
   TlsVerificationError,
   type TlsConnection,
   type TlsSettings,
@@ -143,7 +150,7 @@ describe('connectTls against node:tls servers', () => {
   });
 
   it('rejects a self-signed certificate', async () => {
-    const self = await (await import('../../src/server/certificates')).createSelfSigned({
+    const self = await createSelfSigned({
       commonName: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'], usage: 'server',
     });
     await withServer({ cert: self.certPem, key: self.keyPem }, async (server) => {
@@ -294,6 +301,73 @@ describe('connectTls against node:tls servers', () => {
       });
     });
   }
+
+  it('accepts a chain with its intermediate', async () => {
+    const intermediate = await issueCertificateAuthority(pki.ca, { commonName: 'Test Intermediate CA' });
+    const leaf = await pki.issue({ commonName: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'] }, intermediate);
+    await withServer({ cert: leaf.certPem + intermediate.certPem, key: leaf.keyPem }, async (server) => {
+      const result = await connectAndClose('127.0.0.1', server.port, trusted());
+      assert.deepEqual(result.chain.map((certificate) => certificate.subject), [
+        'CN=localhost', 'CN=Test Intermediate CA', 'CN=Test Trusted CA',
+      ]);
+    });
+    await withServer({ cert: leaf.certPem, key: leaf.keyPem }, async (server) => {
+      await expectCheck(
+        connectTls({ host: '127.0.0.1', port: server.port }, trusted(), { timeoutMs: TIMEOUT_MS }),
+        'unknown-issuer',
+        /^unknown issuer CN=Test Intermediate CA/,
+      );
+    });
+  });
+
+  it('accepts a lenient CA that xpra rejects', async () => {
+    // node:tls does not set X509_STRICT, so a CA without critical basicConstraints and
+    // keyUsage passes here, while xpra's client rejects it (see the xpra tests below).
+    const lenient = await createCertificateAuthority({ commonName: 'Lenient CA', strict: false });
+    const leaf = await issueCertificate(lenient, { commonName: 'localhost', ips: ['127.0.0.1'], usage: 'server' });
+    await withServer({ cert: leaf.certPem, key: leaf.keyPem }, async (server) => {
+      const result = await connectAndClose('127.0.0.1', server.port, {
+        verifyMode: 'required', caData: encodeCaData(lenient.certPem, 'hex-der'),
+      });
+      assert.equal(result.chain.at(-1)?.basicConstraintsCritical, false);
+    });
+  });
+
+  it('accepts a pinned self-signed certificate', async () => {
+    const self = await createSelfSigned({ commonName: 'pinned.test', dns: ['pinned.test'], usage: 'server' });
+    const fingerprint = summarizeCertificate(self.certPem).fingerprint256;
+    await withServer({ cert: self.certPem, key: self.keyPem }, async (server) => {
+      const result = await connectAndClose('127.0.0.1', server.port, { verifyMode: 'required', pinnedFingerprint: fingerprint });
+      assert.equal(result.pinned, true);
+      assert.equal(result.insecure, false);
+      assert.equal(result.verificationFailure, undefined);
+    });
+  });
+
+  it('rejects a pinned host whose certificate changed', async () => {
+    const old = await createSelfSigned({ commonName: 'localhost', dns: ['localhost'], usage: 'server' });
+    const oldFingerprint = summarizeCertificate(old.certPem).fingerprint256;
+    await withServer({ cert: loopback.certPem, key: loopback.keyPem }, async (server) => {
+      for (const verifyMode of ['required', 'none'] as const) {
+        const error = await expectCheck(
+          connectTls({ host: 'localhost', port: server.port }, {
+            verifyMode, caCertFile: caFile, pinnedFingerprint: oldFingerprint,
+          }, { timeoutMs: TIMEOUT_MS }),
+          'fingerprint-mismatch',
+          /^certificate changed: pinned SHA-256/,
+        );
+        assert.ok(error.message.includes(oldFingerprint), verifyMode);
+        assert.ok(error.message.includes(summarizeCertificate(loopback.certPem).fingerprint256), verifyMode);
+      }
+    });
+  });
+
+  it('accepts a TLS 1.3-only server', async () => {
+    await withServer({ cert: loopback.certPem, key: loopback.keyPem, minVersion: 'TLSv1.3' }, async (server) => {
+      const result = await connectAndClose('127.0.0.1', server.port, trusted());
+      assert.equal(result.protocol, 'TLSv1.3');
+    });
+  });
 
   it('accepts a TLS 1.2-only server', async () => {
     await withServer({ cert: loopback.certPem, key: loopback.keyPem, maxVersion: 'TLSv1.2' }, async (server) => {

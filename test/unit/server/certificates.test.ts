@@ -10,6 +10,7 @@ import {
   createSelfSigned,
   ensureLocalCertificates,
   issueCertificate,
+  issueCertificateAuthority,
 } from '../../../src/server/certificates';
 import { summarizeCertificate } from '../../../src/transport';
 
@@ -58,6 +59,34 @@ describe('certificate generation', () => {
     assert.deepEqual(summary.extendedKeyUsage, ['serverAuth']);
     assert.equal(summary.isCa, false);
     assert.equal(new X509Certificate(server.certPem).verify(new X509Certificate(ca.certPem).publicKey), true);
+  });
+
+  it('intermediate CA passes strict verification', async () => {
+    const dir = await temporaryDir();
+    const root = await createCertificateAuthority({ commonName: 'Root CA' });
+    const intermediate = await issueCertificateAuthority(root, { commonName: 'Intermediate CA' });
+    const leaf = await issueCertificate(intermediate, { commonName: 'leaf.test', dns: ['leaf.test'], usage: 'server' });
+    const summary = summarizeCertificate(intermediate.certPem);
+    assert.equal(summary.isCa, true);
+    assert.equal(summary.basicConstraintsCritical, true);
+    assert.equal(summary.issuer, 'CN=Root CA');
+    const files = await Promise.all([
+      ['root.pem', root.certPem], ['intermediate.pem', intermediate.certPem], ['leaf.pem', leaf.certPem],
+    ].map(async ([name, text]) => {
+      const file = path.join(dir, name);
+      await fs.writeFile(file, text);
+      return file;
+    }));
+    const output = execFileSync('openssl', ['verify', '-x509_strict', '-CAfile', files[0], '-untrusted', files[1], files[2]], {
+      encoding: 'utf8',
+    });
+    assert.match(output, /: OK/);
+  });
+
+  it('PEM text ends with a newline', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'Newline CA' });
+    assert.ok(ca.certPem.endsWith('-----END CERTIFICATE-----\n'));
+    assert.ok(ca.keyPem.endsWith('-----END PRIVATE KEY-----\n'));
   });
 
   it('self-signed certificate is its own issuer', async () => {
