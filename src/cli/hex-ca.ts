@@ -24,6 +24,7 @@ const USAGE = [
 class UsageError extends Error {}
 
 export async function run(args: string[]): Promise<number> {
+  process.stdout.on('error', ignoreClosedPipe);
   try {
     return execute(args);
   } catch (error) {
@@ -114,4 +115,11 @@ function inspect(value: string): string {
     throw new Error(lines.join('; '));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Output piped into `head` and the like may close early; that is not an error of this command. */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') {
+    throw error;
+  }
 }

@@ -10,6 +10,7 @@ import { isKnownTarget, nodeFileSystem, validateSessionFileBytes, VERSIONS } fro
 const USAGE = `usage: xpra-sessions validate [--xpra-version any|${VERSIONS.join('|')}] FILE...`;
 
 export async function run(args: string[]): Promise<number> {
+  process.stdout.on('error', ignoreClosedPipe);
   const files: string[] = [];
   let version = 'any';
   for (let index = 0; index < args.length; index++) {
@@ -54,4 +55,11 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   return failed ? 1 : 0;
+}
+
+/** Output piped into `head` and the like may close early; that is not an error of this command. */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') {
+    throw error;
+  }
 }
