@@ -1,5 +1,5 @@
 /**
- * The answer to an xpra `challenge` packet. The server sends a random salt and picks one
+ * The response to an xpra `challenge` packet. The server sends a random salt and picks one
  * digest for the password and one for the salts from the lists in our hello:
  *
  *   combined = HMAC(salt digest, key = client salt, message = server salt) as hex text
@@ -18,7 +18,7 @@ export const HMAC_DIGESTS = [
   'hmac+sha1',
 ];
 
-/** The `digest` and `salt-digest` lists for the hello: `xor` only when the channel is TLS. */
+/** Returns the hello's `digest` and `salt-digest` lists, with `xor` only when the channel is TLS. */
 export function digestCaps(tls: boolean): { digest: string[]; 'salt-digest': string[] } {
   const digests = tls ? [...HMAC_DIGESTS, 'xor'] : [...HMAC_DIGESTS];
   return { digest: digests, 'salt-digest': digests };

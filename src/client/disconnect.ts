@@ -63,9 +63,9 @@ export function describeServerText(text: string): string {
 }
 
 /**
- * Whether pre-hello text means the server cannot read the packet encoder we tried, so the
- * other wire format is worth a try: 3.1.x reads a rencodeplus header as bencode and fails to
- * parse it, and 6.x names the decoder it lacks.
+ * Returns true when pre-hello text means the server cannot read the packet encoder we
+ * tried, so the other wire format is worth a try. 3.1.x reads a rencodeplus header as
+ * bencode and fails to parse it. 6.x names the decoder it lacks.
  */
 export function isEncoderRejection(text: string): boolean {
   return /bencode|rencode|failed to parse|invalid packet encoding|decoder is not available/i.test(

@@ -109,7 +109,7 @@ function isSet(value: Value | undefined): boolean {
   return true;
 }
 
-/** Each entry is [x, y, width, height, dx, dy]: copy that region by (dx, dy). */
+/** Reads the scroll list. Each entry [x, y, width, height, dx, dy] moves a region by (dx, dy). */
 function parseScrolls(value: Value | undefined): number[][] {
   if (!Array.isArray(value)) return [];
   return value.map((entry) => {

@@ -67,7 +67,7 @@ export class WindowImage {
   }
 }
 
-/** A decoder for a whole-image encoding such as webp or jpeg: file bytes in, RGBA out. */
+/** Decoder of a whole-image encoding such as webp or jpeg, from file bytes to RGBA. */
 export type ImageDecoder = (data: Uint8Array) => {
   width: number;
   height: number;
@@ -132,6 +132,12 @@ export class Framebuffer {
     const bottom = Math.max(
       ...placed.map((window) => window.y + (this.images.get(window.wid)?.height ?? 0)),
     );
+    if (right - left > MAX_SIDE || bottom - top > MAX_SIDE) {
+      throw new DecodeError(
+        `the windows span ${right - left}x${bottom - top} pixels, more than ${MAX_SIDE} per side`,
+      );
+    }
+
     const canvas = new WindowImage(right - left, bottom - top);
     // Top-level windows first, popups over them.
     placed.sort((a, b) => Number(a.overrideRedirect) - Number(b.overrideRedirect));
@@ -145,6 +151,7 @@ export class Framebuffer {
         opaque(image.pixels),
       );
     }
+
     const png = new PNG({ width: canvas.width, height: canvas.height });
     png.data = Buffer.from(
       canvas.pixels.buffer,
@@ -199,6 +206,7 @@ export function decodeRgb(draw: DrawEvent): Uint8Array {
   const rowstride = draw.rowstride || draw.width * bytesPerPixel;
   // The bound keeps a hostile size prefix from allocating more than any real draw needs.
   const expected = Math.min(rowstride * draw.height, MAX_DECOMPRESSED_SIZE);
+
   const data = decompressPixels(draw, expected);
   if (
     rowstride < draw.width * bytesPerPixel ||
@@ -208,6 +216,7 @@ export function decodeRgb(draw: DrawEvent): Uint8Array {
       `${draw.coding} data of ${data.byteLength} bytes is too short for ${draw.width}x${draw.height} with rowstride ${rowstride}`,
     );
   }
+
   const [r, g, b, a] = ['R', 'G', 'B', 'A'].map((channel) => format.indexOf(channel));
   const out = new Uint8Array(draw.width * draw.height * 4);
   for (let row = 0; row < draw.height; row++) {

@@ -1,5 +1,5 @@
 /**
- * The hello exchange on one connection: send our hello with one packet encoder, answer
+ * The hello exchange on one connection: send our hello with one packet encoder, respond to
  * password challenges, and wait for the server hello, a rejection, or a sign that the
  * server cannot read this encoder.
  */
@@ -18,7 +18,7 @@ import type { AttachOptions, Logger } from './types';
 
 export type HandshakeResult =
   | { kind: 'hello'; serverCaps: Dict; encoder: Encoder }
-  /** The server could not read our encoder; `detail` says how that showed. */
+  /** The server could not read our encoder. `detail` describes the server's response. */
   | { kind: 'wrong-encoder'; detail: string };
 
 /** An attach that failed for a reason a person can act on; `message` is that sentence. */
