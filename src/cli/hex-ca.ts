@@ -63,14 +63,17 @@ function readValue(args: string[]): string {
 
 function encode(args: string[]): number {
   const files = args.filter((arg) => !arg.startsWith('--'));
-  const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--der' && arg !== '--base64');
+  const unknown = args.filter(
+    (arg) => arg.startsWith('--') && arg !== '--der' && arg !== '--base64',
+  );
   if (unknown.length > 0) {
     throw new UsageError(`unknown option '${unknown[0]}'`);
   }
   if (files.length !== 1) {
     throw new UsageError('expected exactly one certificate FILE');
   }
-  const form = `${args.includes('--base64') ? 'base64' : 'hex'}-${args.includes('--der') ? 'der' : 'pem'}` as CaDataForm;
+  const form =
+    `${args.includes('--base64') ? 'base64' : 'hex'}-${args.includes('--der') ? 'der' : 'pem'}` as CaDataForm;
   process.stdout.write(`${encodeCaData(readCertificateFile(files[0]), form)}\n`);
   return 0;
 }
@@ -109,7 +112,11 @@ function inspect(value: string): string {
     lines.push(`  ${version}: ${analysis.verdicts.get(version)?.reason}`);
   }
   analysis.certificates.forEach((certificate, index) => {
-    lines.push('', `certificate ${index + 1}:`, ...describeCertificate(certificate).map((fact) => `  ${fact.label}: ${fact.value}`));
+    lines.push(
+      '',
+      `certificate ${index + 1}:`,
+      ...describeCertificate(certificate).map((fact) => `  ${fact.label}: ${fact.value}`),
+    );
   });
   if (analysis.problems.length > 0 && analysis.certificates.length === 0) {
     throw new Error(lines.join('; '));

@@ -22,7 +22,9 @@ export async function run(args: string[]): Promise<number> {
     if (arg === '--xpra-version' || arg.startsWith('--xpra-version=')) {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++index];
       if (value === undefined || !isKnownTarget(value)) {
-        process.stderr.write(`xpra-sessions validate: invalid --xpra-version '${value ?? ''}'\n${USAGE}\n`);
+        process.stderr.write(
+          `xpra-sessions validate: invalid --xpra-version '${value ?? ''}'\n${USAGE}\n`,
+        );
         return 2;
       }
       version = value;
@@ -43,14 +45,22 @@ export async function run(args: string[]): Promise<number> {
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      process.stdout.write(`${file}:1:1: error: cannot read the file: ${(error as Error).message}\n`);
+      process.stdout.write(
+        `${file}:1:1: error: cannot read the file: ${(error as Error).message}\n`,
+      );
       failed = true;
       continue;
     }
-    const diagnostics = validateSessionFileBytes(bytes, { xpraVersion: version, fileSystem: nodeFileSystem, homeDirectory: homedir() });
+    const diagnostics = validateSessionFileBytes(bytes, {
+      xpraVersion: version,
+      fileSystem: nodeFileSystem,
+      homeDirectory: homedir(),
+    });
     for (const diagnostic of diagnostics) {
       const { line, character } = diagnostic.range.start;
-      process.stdout.write(`${file}:${line + 1}:${character + 1}: ${diagnostic.severity}: ${diagnostic.message}\n`);
+      process.stdout.write(
+        `${file}:${line + 1}:${character + 1}: ${diagnostic.severity}: ${diagnostic.message}\n`,
+      );
       failed ||= diagnostic.severity === 'error';
     }
   }

@@ -57,11 +57,17 @@ export function toAttachSettings(file: string | ParsedSessionFile): SessionAttac
   const portText = get('port');
   const port = portText === undefined ? NaN : Number(portText.trim().replace(/_/g, ''));
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new SessionFileError(portText === undefined ? "the session file has no 'port'" : `invalid port '${portText}': use 1 to 65535`);
+    throw new SessionFileError(
+      portText === undefined
+        ? "the session file has no 'port'"
+        : `invalid port '${portText}': use 1 to 65535`,
+    );
   }
   const verifyText = (get('ssl-server-verify-mode') ?? 'required').toLowerCase();
   if (!VERIFY_MODES.has(verifyText)) {
-    throw new SessionFileError(`invalid ssl-server-verify-mode '${verifyText}': use none, optional or required`);
+    throw new SessionFileError(
+      `invalid ssl-server-verify-mode '${verifyText}': use none, optional or required`,
+    );
   }
   const caCerts = get('ssl-ca-certs');
   const checkHostname = !/^(no|false|0|off)$/i.test(get('ssl-check-hostname') ?? 'yes');

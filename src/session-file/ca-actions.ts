@@ -16,8 +16,8 @@ export const CA_DATA_FORMS: Record<CaDataForm, string> = {
 };
 
 /**
- * The form to write for a target: hex of the PEM text, as xpra's SSL guide does, except for
- * 6.1 and later, which need DER.
+ * Picks the form to write for a target: hex of the PEM text, as xpra's SSL guide does with
+ * hexlify of the CA file, except for 6.1 and later, which need DER.
  */
 export function caDataFormFor(version: TargetVersion): CaDataForm {
   return version !== 'any' && compareVersions(version, '6.1') >= 0 ? 'hex-der' : 'hex-pem';
@@ -29,7 +29,7 @@ export interface CaDataConversion {
   value: string;
 }
 
-/** Every other form of a valid value, for "convert to" code actions; none when it does not decode. */
+/** Lists the other forms of a valid value for "convert to" code actions, or none when it does not decode. */
 export function caDataConversions(value: string): CaDataConversion[] {
   let pem: string;
   try {
@@ -41,7 +41,11 @@ export function caDataConversions(value: string): CaDataConversion[] {
   for (const form of Object.keys(CA_DATA_FORMS) as CaDataForm[]) {
     const converted = encodeCaData(pem, form);
     if (converted !== value) {
-      conversions.push({ form, title: `Convert ssl-ca-data to ${CA_DATA_FORMS[form]}`, value: converted });
+      conversions.push({
+        form,
+        title: `Convert ssl-ca-data to ${CA_DATA_FORMS[form]}`,
+        value: converted,
+      });
     }
   }
   return conversions;
@@ -56,13 +60,19 @@ export function inlineCaCertificates(entry: Entry, pem: string, version: TargetV
  * Writes `ssl-ca-data` for the certificates in `pem`: replaces the last `ssl-ca-data` line,
  * or adds a line after the last `ssl-*` line, or at the end of the file.
  */
-export function insertCaData(parsed: ParsedSessionFile, pem: string, version: TargetVersion): TextEdit {
+export function insertCaData(
+  parsed: ParsedSessionFile,
+  pem: string,
+  version: TargetVersion,
+): TextEdit {
   const value = encodeCaData(pem, caDataFormFor(version));
   const existing = parsed.entriesByKey.get('ssl-ca-data');
   if (existing && existing.length > 0) {
     return replaceEntry(existing[existing.length - 1], 'ssl-ca-data', value);
   }
-  const anchor = [...parsed.entries].reverse().find((entry) => entry.key.startsWith('ssl-') || entry.key === 'mode' || entry.key === 'port');
+  const anchor = [...parsed.entries]
+    .reverse()
+    .find((entry) => entry.key.startsWith('ssl-') || entry.key === 'mode' || entry.key === 'port');
   if (anchor) {
     const end = anchor.range.end;
     return { range: { start: end, end }, newText: `\nssl-ca-data=${value}` };
@@ -70,5 +80,8 @@ export function insertCaData(parsed: ParsedSessionFile, pem: string, version: Ta
   const lastLine = parsed.lines.length - 1;
   const lastText = parsed.lines[lastLine];
   const position = { line: lastLine, character: lastText.length };
-  return { range: { start: position, end: position }, newText: `${lastText === '' ? '' : '\n'}ssl-ca-data=${value}\n` };
+  return {
+    range: { start: position, end: position },
+    newText: `${lastText === '' ? '' : '\n'}ssl-ca-data=${value}\n`,
+  };
 }

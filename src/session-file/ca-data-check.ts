@@ -9,7 +9,13 @@
  * - 6.1 and later: the same decoding, but the bytes must be DER.
  */
 import { X509Certificate } from 'node:crypto';
-import { CaDataError, inspectCaData, summarizeCertificate, type CertificateSummary, type DecodedCaData } from '../transport';
+import {
+  CaDataError,
+  inspectCaData,
+  summarizeCertificate,
+  type CertificateSummary,
+  type DecodedCaData,
+} from '../transport';
 import { compareVersions, VERSIONS } from './schema';
 
 export interface CaDataProblem {
@@ -50,10 +56,10 @@ function unhexlify(text: string): Buffer | undefined {
  * decoding stops at padding, and a wrong amount of data or padding raises.
  */
 export function pythonBase64Decode(text: string): Buffer | string {
-  const kept = text.replace(/[^A-Za-z0-9+/=]/g, '');
-  const padAt = kept.indexOf('=');
-  const data = padAt < 0 ? kept : kept.slice(0, padAt);
-  const padding = padAt < 0 ? 0 : kept.slice(padAt).match(/^=*/)![0].length;
+  const alphabetOnly = text.replace(/[^A-Za-z0-9+/=]/g, '');
+  const padAt = alphabetOnly.indexOf('=');
+  const data = padAt < 0 ? alphabetOnly : alphabetOnly.slice(0, padAt);
+  const padding = padAt < 0 ? 0 : alphabetOnly.slice(padAt).match(/^=*/)![0].length;
   const remainder = data.length % 4;
   if (remainder === 1) {
     return `Invalid base64-encoded string: number of data characters (${data.length}) cannot be 1 more than a multiple of 4`;
@@ -94,7 +100,9 @@ function holdsPem(bytes: Buffer): boolean {
 
 function holdsDer(bytes: Buffer): boolean {
   try {
-    return bytes[0] === 0x30 && new X509Certificate(bytes.subarray(0, derLength(bytes))).raw.length > 0;
+    return (
+      bytes[0] === 0x30 && new X509Certificate(bytes.subarray(0, derLength(bytes))).raw.length > 0
+    );
   } catch {
     return false;
   }
@@ -121,7 +129,10 @@ function familyOf(version: string): Family {
 function judge(value: string, family: Family): VersionVerdict {
   const result = family === 'legacy' ? decodeLegacy(value) : decodeModern(value);
   if ('ignored' in result) {
-    return { accepted: false, reason: 'it decodes neither as hex nor as base64, so xpra silently ignores it' };
+    return {
+      accepted: false,
+      reason: 'it decodes neither as hex nor as base64, so xpra silently ignores it',
+    };
   }
   if ('error' in result) {
     return { accepted: false, reason: `decoding fails (${result.error})` };
@@ -129,13 +140,22 @@ function judge(value: string, family: Family): VersionVerdict {
   if (family === 'der') {
     return holdsDer(result.bytes)
       ? { accepted: true, reason: 'DER inside' }
-      : { accepted: false, reason: 'it needs DER inside' + (holdsPem(result.bytes) ? ', and this is PEM' : '') };
+      : {
+          accepted: false,
+          reason: 'it needs DER inside' + (holdsPem(result.bytes) ? ', and this is PEM' : ''),
+        };
   }
   if (holdsPem(result.bytes)) {
     return { accepted: true, reason: 'PEM inside' };
   }
-  const prefix = family === 'legacy' && /^(0x|b64:|base64:)/.test(value) ? ', and it does not read the prefix' : '';
-  return { accepted: false, reason: `it needs PEM inside${holdsDer(result.bytes) ? ', and this is DER' : ''}${prefix}` };
+  const prefix =
+    family === 'legacy' && /^(0x|b64:|base64:)/.test(value)
+      ? ', and it does not read the prefix'
+      : '';
+  return {
+    accepted: false,
+    reason: `it needs PEM inside${holdsDer(result.bytes) ? ', and this is DER' : ''}${prefix}`,
+  };
 }
 
 function describeForm(decoded: DecodedCaData): string {
@@ -146,8 +166,13 @@ function describeForm(decoded: DecodedCaData): string {
 function syntaxProblem(value: string): CaDataProblem | undefined {
   const bad = value.search(/[\s\\"']/);
   if (bad >= 0) {
-    const what = /\s/.test(value[bad]) ? 'a space' : `'${value[bad]}'`;
-    return { code: 'ca-data-whitespace', message: `ssl-ca-data contains ${what} at column ${bad + 1}: the value must be one unbroken line of hex or base64.`, offset: bad, length: 1 };
+    const character = /\s/.test(value[bad]) ? 'a space' : `'${value[bad]}'`;
+    return {
+      code: 'ca-data-whitespace',
+      message: `ssl-ca-data contains ${character} at column ${bad + 1}: the value must be one unbroken line of hex or base64.`,
+      offset: bad,
+      length: 1,
+    };
   }
   return undefined;
 }
@@ -170,7 +195,13 @@ export function analyzeCaData(value: string): CaDataAnalysis {
 }
 
 function computeAnalysis(value: string): CaDataAnalysis {
-  const analysis: CaDataAnalysis = { problems: [], certificates: [], x509: [], privateKey: false, verdicts: new Map() };
+  const analysis: CaDataAnalysis = {
+    problems: [],
+    certificates: [],
+    x509: [],
+    privateKey: false,
+    verdicts: new Map(),
+  };
   const syntax = syntaxProblem(value);
   if (syntax) {
     analysis.problems.push(syntax);
@@ -189,7 +220,8 @@ function computeAnalysis(value: string): CaDataAnalysis {
     }
   }
   const bytes = decodeModern(value);
-  analysis.privateKey = 'bytes' in bytes && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(bytes.bytes.toString('latin1'));
+  analysis.privateKey =
+    'bytes' in bytes && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(bytes.bytes.toString('latin1'));
   for (const version of VERSIONS) {
     analysis.verdicts.set(version, judge(value, familyOf(version)));
   }
@@ -207,9 +239,13 @@ function problemFromError(value: string, error: CaDataError): CaDataProblem {
     default: {
       const body = value.replace(/^(0x|b64:|base64:)/, '');
       const start = value.length - body.length;
-      const hexLike = (body.match(/[^0-9a-fA-F]/g)?.length ?? 0) <= 2 && !/^(b64:|base64:)/.test(value);
+      const hexLike =
+        (body.match(/[^0-9a-fA-F]/g)?.length ?? 0) <= 2 && !/^(b64:|base64:)/.test(value);
       const bad = hexLike ? body.search(/[^0-9a-fA-F]/) : body.search(/[^A-Za-z0-9+/=]/);
-      const where = bad >= 0 ? ` '${body[bad]}' at column ${start + bad + 1} is not a ${hexLike ? 'hex digit' : 'base64 character'}.` : '';
+      const where =
+        bad >= 0
+          ? ` '${body[bad]}' at column ${start + bad + 1} is not a ${hexLike ? 'hex digit' : 'base64 character'}.`
+          : '';
       return {
         code: 'ca-data-invalid',
         message: `ssl-ca-data is neither valid hex nor valid base64.${where}`,

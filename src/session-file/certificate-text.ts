@@ -6,7 +6,10 @@ export interface CertificateFact {
   value: string;
 }
 
-export function describeCertificate(certificate: CertificateSummary, now = new Date()): CertificateFact[] {
+export function describeCertificate(
+  certificate: CertificateSummary,
+  now = new Date(),
+): CertificateFact[] {
   let validity = `${formatDate(certificate.validFrom)} to ${formatDate(certificate.validTo)}`;
   if (certificate.validTo.getTime() < now.getTime()) {
     validity += ' (expired)';
@@ -15,7 +18,9 @@ export function describeCertificate(certificate: CertificateSummary, now = new D
   }
   let ca = certificate.isCa ? 'yes' : 'no';
   if (certificate.isCa) {
-    ca += certificate.basicConstraintsCritical ? ' (basicConstraints critical)' : ' (basicConstraints not critical)';
+    ca += certificate.basicConstraintsCritical
+      ? ' (basicConstraints critical)'
+      : ' (basicConstraints not critical)';
   }
   return [
     { label: 'Subject', value: certificate.subject },
@@ -23,8 +28,15 @@ export function describeCertificate(certificate: CertificateSummary, now = new D
     { label: 'Valid', value: validity },
     { label: 'SHA-256', value: certificate.fingerprint256 },
     { label: 'CA', value: ca },
-    { label: 'Key usage', value: certificate.keyUsage.length > 0 ? certificate.keyUsage.join(', ') : 'none' },
-    { label: 'Subject alternative names', value: certificate.subjectAltNames.length > 0 ? certificate.subjectAltNames.join(', ') : 'none' },
+    {
+      label: 'Key usage',
+      value: certificate.keyUsage.length > 0 ? certificate.keyUsage.join(', ') : 'none',
+    },
+    {
+      label: 'Subject alternative names',
+      value:
+        certificate.subjectAltNames.length > 0 ? certificate.subjectAltNames.join(', ') : 'none',
+    },
     { label: 'Public key', value: certificate.publicKey },
   ];
 }

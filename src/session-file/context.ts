@@ -1,16 +1,16 @@
-/** What every validation rule reads: the parsed file, the target version and the findings. */
+/** The validation context that every rule reads: the parsed file, the target version and the findings. */
 import { readerValues, type Entry, type ParsedSessionFile, type ReaderValue } from './parser';
 import { allowedValuesIn, getOption, targetVersions, type TargetVersion } from './schema';
 import type { Diagnostic, Fix, Range, RelatedInformation, Severity } from './types';
 
-/** Read access to the files a session file names; the editor and the CLI pass node:fs. */
+/** Read access to the files a session file names. The editor and the CLI pass node:fs. */
 export interface FileSystemAccess {
   stat(path: string): 'file' | 'directory' | 'missing';
   readFile(path: string): Uint8Array | undefined;
 }
 
 export interface ValidationOptions {
-  /** The xpra version the file is for; `any` (the default) checks against every version. */
+  /** The xpra version the file is for. With `any` (the default) every version is checked. */
   xpraVersion?: TargetVersion;
   /** The time certificate validity is checked at. */
   now?: Date;
@@ -33,7 +33,6 @@ export class ValidationContext {
   readonly values: Map<string, ReaderValue>;
   /** The transport after xpra's checks: an invalid or repeated `mode` falls back to tcp. */
   readonly mode: string;
-  readonly modeGiven: boolean;
 
   constructor(
     readonly parsed: ParsedSessionFile,
@@ -50,7 +49,6 @@ export class ValidationContext {
       modeOption !== undefined &&
       this.versions.some((version) => allowedValuesIn(modeOption, version).includes(mode));
     this.mode = valid ? mode : 'tcp';
-    this.modeGiven = parsed.entriesByKey.has('mode');
   }
 
   add(
@@ -69,15 +67,15 @@ export class ValidationContext {
     return this.parsed.entriesByKey.get(key) ?? [];
   }
 
-  /** The last entry of `key`, which is where problems about the key as a whole are shown. */
+  /** Returns the last entry of `key`, where problems about the key as a whole are shown. */
   last(key: string): Entry | undefined {
     const list = this.entries(key);
     return list[list.length - 1];
   }
 
   /**
-   * The value xpra uses for a single-valued key, or undefined when the key is missing or was
-   * dropped because it was repeated.
+   * Returns the value xpra uses for a single-valued key, or undefined when the key is missing
+   * or was dropped because it was repeated.
    */
   scalar(key: string): string | undefined {
     const value = this.values.get(key);
@@ -88,7 +86,7 @@ export class ValidationContext {
     return TLS_MODES.has(this.mode);
   }
 
-  /** The value of a boolean option after xpra's coercion, or `fallback` when unset or invalid. */
+  /** Returns a boolean option after xpra's coercion, or `fallback` when it is unset or invalid. */
   booleanValue(key: string, fallback: boolean): boolean {
     const value = this.scalar(key);
     const parsed = value === undefined ? undefined : parseBoolean(value);
@@ -99,7 +97,7 @@ export class ValidationContext {
     return this.scalar('ssl-server-verify-mode')?.toLowerCase() === 'none';
   }
 
-  /** The `ssl-verify-flags` items, upper-cased as xpra does; the default is X509_STRICT. */
+  /** Returns the `ssl-verify-flags` items, upper-cased as xpra does. The default is X509_STRICT. */
   verifyFlags(): string[] {
     const value = this.scalar('ssl-verify-flags');
     if (value === undefined) {
@@ -120,7 +118,7 @@ const TRUE_WORDS = new Set(['yes', 'true', '1', 'on']);
 const FALSE_WORDS = new Set(['no', 'false', '0', 'off']);
 
 /**
- * xpra's boolean coercion: the words above (any case), `auto`, or an integer, where any
+ * Coerces a boolean as xpra does: the words above (any case), `auto`, or an integer, where any
  * non-zero integer is true. Returns undefined for anything else.
  */
 export function parseBoolean(value: string): boolean | 'auto' | undefined {
@@ -140,7 +138,7 @@ export function parseBoolean(value: string): boolean | 'auto' | undefined {
   return undefined;
 }
 
-/** What Python's `int()` accepts: decimal digits, an optional sign, `_` between digits. */
+/** The syntax Python's `int()` accepts: decimal digits, an optional sign, `_` between digits. */
 export const INTEGER_PATTERN = /^\s*[+-]?\d+(_\d+)*\s*$/;
 
 /** Parses an int the way xpra does, including the yes/no/auto words, or returns undefined. */
@@ -157,9 +155,16 @@ export function parseInteger(value: string): number | undefined {
 
 export function isLoopbackHost(host: string): boolean {
   const lower = host.toLowerCase();
-  return lower === 'localhost' || lower === '::1' || /^127\.\d+\.\d+\.\d+$/.test(lower) || lower.endsWith('.localhost');
+  return (
+    lower === 'localhost' ||
+    lower === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(lower) ||
+    lower.endsWith('.localhost')
+  );
 }
 
 export function isIpAddress(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-fA-F:.]+$/.test(host));
+  return (
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-fA-F:.]+$/.test(host))
+  );
 }

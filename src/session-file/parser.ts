@@ -2,9 +2,9 @@
  * A parser for `.xpra` session files that follows the reader of the xpra launcher
  * (`read_config` in xpra/scripts/config.py, 3.1.3 to 6.x) and keeps source positions.
  *
- * The rules, in xpra's order: each physical line is stripped of Python whitespace; blank
- * lines and lines whose first character is `#` or `!` are dropped; a kept line that ends
- * in `\` is joined to the next kept line, with the backslash replaced by a space; each
+ * The rules, in xpra's order. Each physical line is stripped of Python whitespace. Blank
+ * lines and lines whose first character is `#` or `!` are dropped. A kept line that ends
+ * in `\` is joined to the next kept line, with the backslash replaced by a space. Each
  * joined line is split at its first `=`, and both sides are stripped. A line without `=`,
  * or with `=` first, is skipped. A byte-order mark is not removed, so it becomes part of
  * the first key. LF, CRLF and lone CR all end a line.
@@ -135,18 +135,29 @@ function addLogicalLine(parsed: ParsedSessionFile, group: KeptLine[]): void {
       // xpra replaces the backslash with a space, so offsets stay one to one.
       piece = `${piece.slice(0, -1)} `;
     }
-    segments.push({ offset: text.length, line: part.line, character: part.start, length: piece.length });
+    segments.push({
+      offset: text.length,
+      line: part.line,
+      character: part.start,
+      length: piece.length,
+    });
     text += piece;
   }
+
   const range: Range = {
     start: positionInSegments(segments, 0),
     end: positionInSegments(segments, text.length),
   };
   const equals = text.indexOf('=');
   if (equals <= 0) {
-    parsed.skipped.push({ range, text, reason: equals === 0 ? 'leading-equals' : 'missing-equals' });
+    parsed.skipped.push({
+      range,
+      text,
+      reason: equals === 0 ? 'leading-equals' : 'missing-equals',
+    });
     return;
   }
+
   const [keyStart, keyEnd] = stripBounds(text, 0, equals);
   const [valueStart, valueEnd] = stripBounds(text, equals + 1);
   const entry: Entry = {
@@ -169,6 +180,7 @@ function addLogicalLine(parsed: ParsedSessionFile, group: KeptLine[]): void {
     valueOffset: valueStart,
   };
   parsed.entries.push(entry);
+
   const sameKey = parsed.entriesByKey.get(entry.key);
   if (sameKey) {
     sameKey.push(entry);
@@ -181,14 +193,17 @@ function addLogicalLine(parsed: ParsedSessionFile, group: KeptLine[]): void {
 export function positionInSegments(segments: Segment[], offset: number): Position {
   for (const segment of segments) {
     if (offset < segment.offset + segment.length) {
-      return { line: segment.line, character: segment.character + Math.max(0, offset - segment.offset) };
+      return {
+        line: segment.line,
+        character: segment.character + Math.max(0, offset - segment.offset),
+      };
     }
   }
   const last = segments[segments.length - 1];
   return { line: last.line, character: last.character + last.length };
 }
 
-/** The range of `length` characters at `offset` of an entry's value. */
+/** Returns the document range of `length` characters at `offset` in an entry's value. */
 export function valueSubrange(entry: Entry, offset: number, length: number): Range {
   const start = entry.valueOffset + offset;
   return {

@@ -76,12 +76,7 @@ export function isVersionInRange(version: string, since?: string, removedIn?: st
   return removedIn === undefined || compareVersions(version, removedIn) < 0;
 }
 
-/** The versions among VERSIONS for which `accepts` is false. */
-export function rejectingVersions(accepts: (version: string) => boolean): string[] {
-  return VERSIONS.filter((version) => !accepts(version));
-}
-
-/** The versions that a target stands for: all of them for `any`. */
+/** Returns the versions a target covers: every version for `any`. */
 export function targetVersions(target: TargetVersion): readonly string[] {
   return target === 'any' ? VERSIONS : [target];
 }
@@ -123,7 +118,7 @@ export function isKeyAvailable(option: OptionSchema, version: string): boolean {
   return isVersionInRange(version, option.since, option.removedIn);
 }
 
-/** The values of `mode` (or another option with per-value versions) that `version` accepts. */
+/** Returns the allowed values that `version` accepts, for options such as `mode` whose values changed. */
 export function allowedValuesIn(option: OptionSchema, version: string): string[] {
   const values = option.allowedValues ?? [];
   return values.filter((value) => {

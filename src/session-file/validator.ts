@@ -4,7 +4,12 @@ import { parseSessionFile, type ParsedSessionFile } from './parser';
 import { checkKey, checkRepeatedKeys } from './rules/keys';
 import { checkAutoconnect, checkConnection } from './rules/connection';
 import { checkIpHost, checkSsl } from './rules/ssl';
-import { checkByteOrderMark, checkCharacters, checkEntrySyntax, checkSkippedLines } from './rules/syntax';
+import {
+  checkByteOrderMark,
+  checkCharacters,
+  checkEntrySyntax,
+  checkSkippedLines,
+} from './rules/syntax';
 import { checkValue } from './rules/values';
 import { comparePositions, type Diagnostic } from './types';
 
@@ -18,7 +23,10 @@ export interface ValidateOptions extends ValidationOptions {
   invalidUtf8?: boolean;
 }
 
-export function validateSessionFile(text: string | ParsedSessionFile, options: ValidateOptions = {}): Diagnostic[] {
+export function validateSessionFile(
+  text: string | ParsedSessionFile,
+  options: ValidateOptions = {},
+): Diagnostic[] {
   const parsed = typeof text === 'string' ? parseSessionFile(text) : text;
   const context = new ValidationContext(parsed, options);
   checkByteOrderMark(context, options.byteOrderMark === true);
@@ -38,7 +46,10 @@ export function validateSessionFile(text: string | ParsedSessionFile, options: V
 }
 
 /** Decodes file bytes as xpra 4.4 and later do (UTF-8) and validates them. */
-export function validateSessionFileBytes(bytes: Uint8Array, options: ValidateOptions = {}): Diagnostic[] {
+export function validateSessionFileBytes(
+  bytes: Uint8Array,
+  options: ValidateOptions = {},
+): Diagnostic[] {
   let text: string;
   let invalidUtf8 = false;
   try {

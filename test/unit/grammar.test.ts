@@ -14,7 +14,10 @@ function tokenize(lines: string[]): Array<Array<[string, string]>> {
   return lines.map((line) => {
     const result = grammar.tokenizeLine(line, state);
     state = result.ruleStack;
-    return result.tokens.map((token) => [line.slice(token.startIndex, token.endIndex), token.scopes[token.scopes.length - 1]]);
+    return result.tokens.map((token) => [
+      line.slice(token.startIndex, token.endIndex),
+      token.scopes[token.scopes.length - 1],
+    ]);
   });
 }
 
@@ -27,7 +30,9 @@ function scopeOf(line: string, text: string, previous: string[] = []): string {
 
 describe('xpra grammar', () => {
   before(async () => {
-    const wasm = readFileSync(path.join(root, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
+    const wasm = readFileSync(
+      path.join(root, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'),
+    );
     await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
     const registry = new textmate.Registry({
       onigLib: Promise.resolve({
@@ -48,9 +53,15 @@ describe('xpra grammar', () => {
   });
 
   it('scopes keys and the equals sign', () => {
-    assert.equal(scopeOf('ssl-ca-certs = /etc/ca.pem', 'ssl-ca-certs'), 'support.type.property-name.xpra');
+    assert.equal(
+      scopeOf('ssl-ca-certs = /etc/ca.pem', 'ssl-ca-certs'),
+      'support.type.property-name.xpra',
+    );
     assert.equal(scopeOf('ssl-ca-certs = /etc/ca.pem', '='), 'keyword.operator.assignment.xpra');
-    assert.equal(scopeOf('ssl-ca-certs = /etc/ca.pem', '/etc/ca.pem'), 'string.unquoted.value.xpra');
+    assert.equal(
+      scopeOf('ssl-ca-certs = /etc/ca.pem', '/etc/ca.pem'),
+      'string.unquoted.value.xpra',
+    );
   });
 
   it('scopes comment lines', () => {
@@ -75,19 +86,39 @@ describe('xpra grammar', () => {
   });
 
   it('scopes URIs', () => {
-    assert.equal(scopeOf('register=ssl://example.com:10000/', 'ssl://example.com:10000/'), 'markup.underline.link.xpra');
+    assert.equal(
+      scopeOf('register=ssl://example.com:10000/', 'ssl://example.com:10000/'),
+      'markup.underline.link.xpra',
+    );
   });
 
   it('scopes hex and base64 blobs', () => {
-    assert.equal(scopeOf('ssl-ca-data=2d2d2d2d2d424547494e', '2d2d2d2d2d424547494e'), 'constant.numeric.hex.xpra');
+    assert.equal(
+      scopeOf('ssl-ca-data=2d2d2d2d2d424547494e', '2d2d2d2d2d424547494e'),
+      'constant.numeric.hex.xpra',
+    );
     assert.equal(scopeOf('ssl-ca-data=0x3082010a0282010100', '0x'), 'storage.type.encoding.xpra');
-    assert.equal(scopeOf('ssl-ca-data=base64:MIIBkTCB+wIJAKHB', 'base64:'), 'storage.type.encoding.xpra');
-    assert.equal(scopeOf('ssl-ca-data=base64:MIIBkTCB+wIJAKHB', 'MIIBkTCB+wIJAKHB'), 'string.unquoted.base64.xpra');
+    assert.equal(
+      scopeOf('ssl-ca-data=base64:MIIBkTCB+wIJAKHB', 'base64:'),
+      'storage.type.encoding.xpra',
+    );
+    assert.equal(
+      scopeOf('ssl-ca-data=base64:MIIBkTCB+wIJAKHB', 'MIIBkTCB+wIJAKHB'),
+      'string.unquoted.base64.xpra',
+    );
   });
 
   it('continues a value on the next line', () => {
-    const [first, comment, second, next] = tokenize(['title=first \\', '# dropped', 'second', 'port=1']);
-    assert.deepEqual(first.find(([text]) => text === '\\'), ['\\', 'constant.character.escape.line-continuation.xpra']);
+    const [first, comment, second, next] = tokenize([
+      'title=first \\',
+      '# dropped',
+      'second',
+      'port=1',
+    ]);
+    assert.deepEqual(
+      first.find(([text]) => text === '\\'),
+      ['\\', 'constant.character.escape.line-continuation.xpra'],
+    );
     assert.equal(comment[comment.length - 1][1], 'comment.line.number-sign.xpra');
     assert.deepEqual(second, [['second', 'string.unquoted.value.xpra']]);
     assert.deepEqual(next[0], ['port', 'support.type.property-name.xpra']);
@@ -99,6 +130,9 @@ describe('xpra grammar', () => {
 
   it('leaves lines without equals unscoped', () => {
     const [tokens] = tokenize(['; not a comment']);
-    assert.deepEqual(tokens.map(([, scope]) => scope), ['source.xpra']);
+    assert.deepEqual(
+      tokens.map(([, scope]) => scope),
+      ['source.xpra'],
+    );
   });
 });

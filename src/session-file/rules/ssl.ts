@@ -10,7 +10,15 @@ import type { CertificateSummary } from '../../transport';
 
 /** `ssl-protocol` names after xpra's upper-casing and V rewrite (Python 3.11, OpenSSL 3.0). */
 const PROTOCOLS = ['TLSv1_2', 'TLS', 'SSLv23', 'TLS_CLIENT', 'TLSv1', 'TLSv1_1'];
-const VERIFY_FLAGS = ['X509_STRICT', 'DEFAULT', 'CRL_CHECK_LEAF', 'CRL_CHECK_CHAIN', 'X509_TRUSTED_FIRST', 'X509_PARTIAL_CHAIN', 'ALLOW_PROXY_CERTS'];
+const VERIFY_FLAGS = [
+  'X509_STRICT',
+  'DEFAULT',
+  'CRL_CHECK_LEAF',
+  'CRL_CHECK_CHAIN',
+  'X509_TRUSTED_FIRST',
+  'X509_PARTIAL_CHAIN',
+  'ALLOW_PROXY_CERTS',
+];
 const DAY_MS = 24 * 60 * 60 * 1000;
 const EXPIRY_WARNING_DAYS = 30;
 
@@ -35,8 +43,18 @@ function checkSslWithoutTls(context: ValidationContext): void {
   }
   for (const entry of context.parsed.entries) {
     const option = getOption(entry.key);
-    if (entry.key.startsWith('ssl-') && option && option.scope !== 'server' && entry.key !== 'ssl-client-verify-mode') {
-      context.add(entry.keyRange, 'warning', 'ssl-option-ignored', `'${entry.key}' is ignored unless mode is ssl or wss (mode is ${context.mode}).`);
+    if (
+      entry.key.startsWith('ssl-') &&
+      option &&
+      option.scope !== 'server' &&
+      entry.key !== 'ssl-client-verify-mode'
+    ) {
+      context.add(
+        entry.keyRange,
+        'warning',
+        'ssl-option-ignored',
+        `'${entry.key}' is ignored unless mode is ssl or wss (mode is ${context.mode}).`,
+      );
     }
   }
 }
@@ -46,17 +64,39 @@ function checkVerifyMode(context: ValidationContext): void {
   if (!entry || !context.verifyModeIsNone() || !context.isTlsMode()) {
     return;
   }
-  context.add(entry.valueRange, 'warning', 'verify-none', "ssl-server-verify-mode=none turns off server authentication: anyone on the path can read and change the session. Use 'required' with ssl-ca-data or ssl-ca-certs.", {
-    fixes: [{ title: 'Verify the server (required)', preferred: true, edits: [{ range: entry.valueRange, newText: 'required' }] }],
-  });
+  context.add(
+    entry.valueRange,
+    'warning',
+    'verify-none',
+    "ssl-server-verify-mode=none turns off server authentication: anyone on the path can read and change the session. Use 'required' with ssl-ca-data or ssl-ca-certs.",
+    {
+      fixes: [
+        {
+          title: 'Verify the server (required)',
+          preferred: true,
+          edits: [{ range: entry.valueRange, newText: 'required' }],
+        },
+      ],
+    },
+  );
   const trust = context.last('ssl-ca-data') ?? context.last('ssl-ca-certs');
   if (trust) {
-    context.add(trust.keyRange, 'warning', 'verify-none-with-ca', `'${trust.key}' has no effect while ssl-server-verify-mode=none.`);
+    context.add(
+      trust.keyRange,
+      'warning',
+      'verify-none-with-ca',
+      `'${trust.key}' has no effect while ssl-server-verify-mode=none.`,
+    );
   }
   const protocol = context.scalar('ssl-protocol');
   const protocolEntry = context.last('ssl-protocol');
   if (protocolEntry && protocol && normaliseProtocol(protocol) === 'TLS_CLIENT') {
-    context.add(protocolEntry.valueRange, 'error', 'protocol-verify-none', 'ssl-protocol=TLS_CLIENT cannot be combined with ssl-server-verify-mode=none: Python raises ValueError when connecting.');
+    context.add(
+      protocolEntry.valueRange,
+      'error',
+      'protocol-verify-none',
+      'ssl-protocol=TLS_CLIENT cannot be combined with ssl-server-verify-mode=none: Python raises ValueError when connecting.',
+    );
   }
 }
 
@@ -68,18 +108,46 @@ function normaliseProtocol(value: string): string {
 function checkProtocol(context: ValidationContext): void {
   for (const entry of context.entries('ssl-protocol')) {
     if (entry.value === '') {
-      context.add(entry.valueRange, 'error', 'empty-value', 'An empty ssl-protocol fails when connecting. Remove the line to use the default.');
+      context.add(
+        entry.valueRange,
+        'error',
+        'empty-value',
+        'An empty ssl-protocol fails when connecting. Remove the line to use the default.',
+      );
       continue;
     }
     const normalised = normaliseProtocol(entry.value);
     if (!PROTOCOLS.includes(normalised)) {
       const suggestion = suggest(entry.value, PROTOCOLS);
-      const why = normalised === 'TLSv1_3' ? ' There is no TLSv1_3 protocol: use TLS, which negotiates TLS 1.3.' : normalised === 'TLS_SERvER' ? ' TLS_SERVER cannot be selected because xpra rewrites its V.' : '';
-      context.add(entry.valueRange, 'error', 'invalid-protocol', `'${entry.value}' is not an ssl-protocol xpra can use.${why} Use one of: ${PROTOCOLS.join(', ')}.`, {
-        fixes: suggestion ? [{ title: `Change to '${suggestion.value}'`, edits: [{ range: entry.valueRange, newText: suggestion.value }] }] : [],
-      });
+      let explanation = '';
+      if (normalised === 'TLSv1_3') {
+        explanation = ' There is no TLSv1_3 protocol: use TLS, which negotiates TLS 1.3.';
+      } else if (normalised === 'TLS_SERvER') {
+        explanation = ' TLS_SERVER cannot be selected because xpra rewrites its V.';
+      }
+      context.add(
+        entry.valueRange,
+        'error',
+        'invalid-protocol',
+        `'${entry.value}' is not an ssl-protocol xpra can use.${explanation} Use one of: ${PROTOCOLS.join(', ')}.`,
+        {
+          fixes: suggestion
+            ? [
+                {
+                  title: `Change to '${suggestion.value}'`,
+                  edits: [{ range: entry.valueRange, newText: suggestion.value }],
+                },
+              ]
+            : [],
+        },
+      );
     } else if (normalised === 'TLSv1' || normalised === 'TLSv1_1') {
-      context.add(entry.valueRange, 'warning', 'obsolete-protocol', `${normalised} is obsolete and modern servers refuse the handshake. Use TLS or TLSv1_2.`);
+      context.add(
+        entry.valueRange,
+        'warning',
+        'obsolete-protocol',
+        `${normalised} is obsolete and modern servers refuse the handshake. Use TLS or TLSv1_2.`,
+      );
     }
   }
 }
@@ -96,17 +164,45 @@ function checkCommaItems(context: ValidationContext, key: string, known: string[
       }
       const suggestion = suggest(item.toUpperCase(), known);
       const hint = suggestion ? ` Did you mean '${suggestion.value}'?` : '';
-      context.add(valueSubrange(entry, itemOffset, item.length), 'error', 'invalid-ssl-item', `'${item}' is not a known ${key} item, so xpra fails when connecting.${hint}`, {
-        fixes: suggestion ? [{ title: `Change to '${suggestion.value}'`, edits: [{ range: valueSubrange(entry, itemOffset, item.length), newText: suggestion.value }] }] : [],
-      });
+      context.add(
+        valueSubrange(entry, itemOffset, item.length),
+        'error',
+        'invalid-ssl-item',
+        `'${item}' is not a known ${key} item, so xpra fails when connecting.${hint}`,
+        {
+          fixes: suggestion
+            ? [
+                {
+                  title: `Change to '${suggestion.value}'`,
+                  edits: [
+                    {
+                      range: valueSubrange(entry, itemOffset, item.length),
+                      newText: suggestion.value,
+                    },
+                  ],
+                },
+              ]
+            : [],
+        },
+      );
     }
   }
 }
 
 function checkHostnameCheck(context: ValidationContext): void {
   const entry = context.last('ssl-check-hostname');
-  if (entry && context.isTlsMode() && !context.booleanValue('ssl-check-hostname', true) && !context.verifyModeIsNone()) {
-    context.add(entry.valueRange, 'warning', 'hostname-check-off', 'With ssl-check-hostname off, any certificate from a trusted CA is accepted for this server.');
+  if (
+    entry &&
+    context.isTlsMode() &&
+    !context.booleanValue('ssl-check-hostname', true) &&
+    !context.verifyModeIsNone()
+  ) {
+    context.add(
+      entry.valueRange,
+      'warning',
+      'hostname-check-off',
+      'With ssl-check-hostname off, any certificate from a trusted CA is accepted for this server.',
+    );
   }
 }
 
@@ -117,10 +213,20 @@ function checkVerifyFlags(context: ValidationContext): void {
   }
   const flags = context.verifyFlags();
   if (flags.some((flag) => flag.startsWith('CRL_CHECK'))) {
-    context.add(entry.valueRange, 'warning', 'crl-flag', 'CRL checks need a certificate revocation list, which a session file cannot provide: the handshake fails with "unable to get certificate CRL".');
+    context.add(
+      entry.valueRange,
+      'warning',
+      'crl-flag',
+      'CRL checks need a certificate revocation list, which a session file cannot provide: the handshake fails with "unable to get certificate CRL".',
+    );
   }
   if (!flags.includes('X509_STRICT')) {
-    context.add(entry.valueRange, 'info', 'strict-checks-off', 'Without X509_STRICT, OpenSSL skips its strict certificate checks.');
+    context.add(
+      entry.valueRange,
+      'info',
+      'strict-checks-off',
+      'Without X509_STRICT, OpenSSL skips its strict certificate checks.',
+    );
   }
 }
 
@@ -132,12 +238,32 @@ function checkCaCerts(context: ValidationContext): void {
     }
     if (path.startsWith('~') || path.includes('$')) {
       const home = context.options.homeDirectory;
-      const fixes = home && path.startsWith('~') ? [{ title: `Replace ~ with ${home}`, preferred: true, edits: [{ range: valueSubrange(entry, 0, 1), newText: home }] }] : [];
-      context.add(entry.valueRange, 'error', 'ca-certs-unexpanded', `xpra does not expand '~' or '$' in ssl-ca-certs, so '${path}' is not found. Write the absolute path.`, { fixes });
+      const fixes =
+        home && path.startsWith('~')
+          ? [
+              {
+                title: `Replace ~ with ${home}`,
+                preferred: true,
+                edits: [{ range: valueSubrange(entry, 0, 1), newText: home }],
+              },
+            ]
+          : [];
+      context.add(
+        entry.valueRange,
+        'error',
+        'ca-certs-unexpanded',
+        `xpra does not expand '~' or '$' in ssl-ca-certs, so '${path}' is not found. Write the absolute path.`,
+        { fixes },
+      );
       continue;
     }
     if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) {
-      context.add(entry.valueRange, 'warning', 'ca-certs-relative', `'${path}' is relative: xpra resolves it against the launcher's working directory, not this file's folder. Write the absolute path.`);
+      context.add(
+        entry.valueRange,
+        'warning',
+        'ca-certs-relative',
+        `'${path}' is relative: xpra resolves it against the launcher's working directory, not this file's folder. Write the absolute path.`,
+      );
       continue;
     }
     checkCaCertsFile(context, entry);
@@ -145,9 +271,15 @@ function checkCaCerts(context: ValidationContext): void {
   const data = context.last('ssl-ca-data');
   const certs = context.last('ssl-ca-certs');
   if (data && certs && certs.value !== '' && certs.value !== 'default') {
-    context.add(data.keyRange, 'info', 'ca-data-with-ca-certs', 'Both ssl-ca-data and ssl-ca-certs are set: xpra trusts both, in addition to the system CAs.', {
-      related: [{ range: certs.keyRange, message: 'ssl-ca-certs' }],
-    });
+    context.add(
+      data.keyRange,
+      'info',
+      'ca-data-with-ca-certs',
+      'Both ssl-ca-data and ssl-ca-certs are set: xpra trusts both, in addition to the system CAs.',
+      {
+        related: [{ range: certs.keyRange, message: 'ssl-ca-certs' }],
+      },
+    );
   }
 }
 
@@ -158,13 +290,28 @@ function checkCaCertsFile(context: ValidationContext, entry: Entry): void {
   }
   const kind = fileSystem.stat(entry.value);
   if (kind === 'missing') {
-    context.add(entry.valueRange, 'error', 'ca-certs-missing', `'${entry.value}' does not exist: xpra fails with "invalid ssl-ca-certs file or directory".`);
+    context.add(
+      entry.valueRange,
+      'error',
+      'ca-certs-missing',
+      `'${entry.value}' does not exist: xpra fails with "invalid ssl-ca-certs file or directory".`,
+    );
   } else if (kind === 'directory') {
-    context.add(entry.valueRange, 'warning', 'ca-certs-directory', 'xpra looks certificates up in a directory by their hash links (c_rehash), so plain .pem files there are not found. Prefer a PEM file.');
+    context.add(
+      entry.valueRange,
+      'warning',
+      'ca-certs-directory',
+      'xpra looks certificates up in a directory by their hash links (c_rehash), so plain .pem files there are not found. Prefer a PEM file.',
+    );
   } else {
     const bytes = fileSystem.readFile(entry.value);
     if (bytes && !Buffer.from(bytes).toString('latin1').includes('-----BEGIN CERTIFICATE-----')) {
-      context.add(entry.valueRange, 'error', 'ca-certs-not-pem', `'${entry.value}' is not a PEM certificate file (DER files fail with NO_CERTIFICATE_OR_CRL_FOUND). Convert it with 'openssl x509 -inform DER -outform PEM'.`);
+      context.add(
+        entry.valueRange,
+        'error',
+        'ca-certs-not-pem',
+        `'${entry.value}' is not a PEM certificate file (DER files fail with NO_CERTIFICATE_OR_CRL_FOUND). Convert it with 'openssl x509 -inform DER -outform PEM'.`,
+      );
     }
   }
 }
@@ -173,15 +320,31 @@ function checkClientCertificate(context: ValidationContext): void {
   const cert = context.last('ssl-cert');
   const key = context.last('ssl-key');
   if (key && key.value !== '' && (!cert || cert.value === '')) {
-    context.add(key.keyRange, 'warning', 'key-without-cert', 'ssl-key is ignored without ssl-cert.');
+    context.add(
+      key.keyRange,
+      'warning',
+      'key-without-cert',
+      'ssl-key is ignored without ssl-cert.',
+    );
   }
   const fileSystem = context.options.fileSystem;
-  if (!cert || cert.value === '' || (key && key.value !== '') || !fileSystem || fileSystem.stat(cert.value) !== 'file') {
+  if (
+    !cert ||
+    cert.value === '' ||
+    (key && key.value !== '') ||
+    !fileSystem ||
+    fileSystem.stat(cert.value) !== 'file'
+  ) {
     return;
   }
   const text = Buffer.from(fileSystem.readFile(cert.value) ?? new Uint8Array()).toString('latin1');
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
-    context.add(cert.keyRange, 'warning', 'cert-without-key', `'${cert.value}' contains no private key and ssl-key is not set, so the client certificate cannot be loaded.`);
+    context.add(
+      cert.keyRange,
+      'warning',
+      'cert-without-key',
+      `'${cert.value}' contains no private key and ssl-key is not set, so the client certificate cannot be loaded.`,
+    );
   }
 }
 
@@ -191,22 +354,41 @@ function checkCaData(context: ValidationContext, entry: Entry): void {
   }
   const analysis = analyzeCaData(entry.value);
   for (const problem of analysis.problems) {
-    const range = problem.offset === undefined ? entry.valueRange : valueSubrange(entry, problem.offset, problem.length ?? 1);
+    const range =
+      problem.offset === undefined
+        ? entry.valueRange
+        : valueSubrange(entry, problem.offset, problem.length ?? 1);
     context.add(range, 'error', problem.code, problem.message);
   }
   if (analysis.privateKey) {
-    context.add(entry.valueRange, 'error', 'ca-data-private-key', 'ssl-ca-data contains a PRIVATE KEY: anyone with this file has the key. Keep only the CA certificate.');
+    context.add(
+      entry.valueRange,
+      'error',
+      'ca-data-private-key',
+      'ssl-ca-data contains a PRIVATE KEY: anyone with this file has the key. Keep only the CA certificate.',
+    );
   }
   if (analysis.problems.length === 0) {
     checkCaDataVersions(context, entry, analysis);
   }
-  analysis.certificates.forEach((summary, index) => checkCertificate(context, entry, summary, analysis, index));
+  analysis.certificates.forEach((summary, index) =>
+    checkCertificate(context, entry, summary, analysis, index),
+  );
   if (analysis.certificates.length > 0 && context.isTlsMode()) {
-    context.add(entry.keyRange, 'info', 'ca-data-adds-trust', 'ssl-ca-data adds to the system trust store. It does not pin this server: any certificate from a system CA is accepted too.');
+    context.add(
+      entry.keyRange,
+      'info',
+      'ca-data-adds-trust',
+      'ssl-ca-data adds to the system trust store. It does not pin this server: any certificate from a system CA is accepted too.',
+    );
   }
 }
 
-function checkCaDataVersions(context: ValidationContext, entry: Entry, analysis: CaDataAnalysis): void {
+function checkCaDataVersions(
+  context: ValidationContext,
+  entry: Entry,
+  analysis: CaDataAnalysis,
+): void {
   const rejecting = context.versions.filter((version) => !analysis.verdicts.get(version)?.accepted);
   if (rejecting.length === 0) {
     return;
@@ -216,25 +398,64 @@ function checkCaDataVersions(context: ValidationContext, entry: Entry, analysis:
     const reason = analysis.verdicts.get(version)!.reason;
     reasons.set(reason, [...(reasons.get(reason) ?? []), version]);
   }
-  const detail = [...reasons].map(([reason, versions]) => `rejected by xpra ${formatVersions(versions)}: ${reason}`).join('; ');
+  const detail = [...reasons]
+    .map(([reason, versions]) => `rejected by xpra ${formatVersions(versions)}: ${reason}`)
+    .join('; ');
   const form = analysis.form ? `This value is ${analysis.form}, ` : 'This value is ';
-  const advice = context.version === 'any' ? ' No single value works on both 3.1 and 6.1 or later: use ssl-ca-certs with an absolute path, or set xpra.sessionFiles.xpraVersion.' : '';
-  context.add(entry.valueRange, context.version === 'any' ? 'warning' : 'error', 'ca-data-version', `${form}${detail}.${advice}`);
+  const advice =
+    context.version === 'any'
+      ? ' No single value works on both 3.1 and 6.1 or later: use ssl-ca-certs with an absolute path, or set xpra.sessionFiles.xpraVersion.'
+      : '';
+  context.add(
+    entry.valueRange,
+    context.version === 'any' ? 'warning' : 'error',
+    'ca-data-version',
+    `${form}${detail}.${advice}`,
+  );
 }
 
-function checkCertificate(context: ValidationContext, entry: Entry, summary: CertificateSummary, analysis: CaDataAnalysis, index: number): void {
-  const name = analysis.certificates.length > 1 ? `Certificate ${index + 1} (${summary.commonName})` : `The certificate ${summary.commonName}`;
+function checkCertificate(
+  context: ValidationContext,
+  entry: Entry,
+  summary: CertificateSummary,
+  analysis: CaDataAnalysis,
+  index: number,
+): void {
+  const name =
+    analysis.certificates.length > 1
+      ? `Certificate ${index + 1} (${summary.commonName})`
+      : `The certificate ${summary.commonName}`;
   const range = entry.valueRange;
   const now = context.now.getTime();
   if (summary.validTo.getTime() < now) {
-    context.add(range, 'error', 'ca-expired', `${name} expired on ${summary.validTo.toISOString().slice(0, 10)}: the handshake fails with "certificate has expired".`);
+    context.add(
+      range,
+      'error',
+      'ca-expired',
+      `${name} expired on ${summary.validTo.toISOString().slice(0, 10)}: the handshake fails with "certificate has expired".`,
+    );
   } else if (summary.validFrom.getTime() > now) {
-    context.add(range, 'error', 'ca-not-yet-valid', `${name} is not valid before ${summary.validFrom.toISOString().slice(0, 10)}: the handshake fails with "certificate is not yet valid".`);
+    context.add(
+      range,
+      'error',
+      'ca-not-yet-valid',
+      `${name} is not valid before ${summary.validFrom.toISOString().slice(0, 10)}: the handshake fails with "certificate is not yet valid".`,
+    );
   } else if (summary.validTo.getTime() - now < EXPIRY_WARNING_DAYS * DAY_MS) {
-    context.add(range, 'warning', 'ca-expiring', `${name} expires on ${summary.validTo.toISOString().slice(0, 10)}, in less than ${EXPIRY_WARNING_DAYS} days.`);
+    context.add(
+      range,
+      'warning',
+      'ca-expiring',
+      `${name} expires on ${summary.validTo.toISOString().slice(0, 10)}, in less than ${EXPIRY_WARNING_DAYS} days.`,
+    );
   }
   if (!summary.isCa) {
-    context.add(range, 'warning', 'ca-not-ca', `${name} is not a CA (no basicConstraints CA:TRUE). It only works as the server's own self-signed certificate, whose names must cover the host.`);
+    context.add(
+      range,
+      'warning',
+      'ca-not-ca',
+      `${name} is not a CA (no basicConstraints CA:TRUE). It only works as the server's own self-signed certificate, whose names must cover the host.`,
+    );
     checkLeafHostname(context, entry, analysis, index);
   } else {
     const lax: string[] = [];
@@ -242,20 +463,36 @@ function checkCertificate(context: ValidationContext, entry: Entry, summary: Cer
       lax.push('basicConstraints is not critical');
     }
     if (!summary.keyUsage.includes('keyCertSign')) {
-      lax.push(summary.keyUsage.length === 0 ? 'it has no keyUsage' : 'its keyUsage lacks keyCertSign');
+      lax.push(
+        summary.keyUsage.length === 0 ? 'it has no keyUsage' : 'its keyUsage lacks keyCertSign',
+      );
     }
     if (lax.length > 0) {
       const strict = context.verifyFlags().includes('X509_STRICT');
-      context.add(range, strict ? 'error' : 'warning', 'ca-lax', `${name} is a CA that strict verifiers reject: ${lax.join(' and ')}. With X509_STRICT (xpra's default) the handshake fails. Issue the CA with critical basicConstraints and keyUsage keyCertSign, cRLSign.`);
+      context.add(
+        range,
+        strict ? 'error' : 'warning',
+        'ca-lax',
+        `${name} is a CA that strict verifiers reject: ${lax.join(' and ')}. With X509_STRICT (xpra's default) the handshake fails. Issue the CA with critical basicConstraints and keyUsage keyCertSign, cRLSign.`,
+      );
     }
   }
   const weak = weakness(summary, analysis, index);
   if (weak) {
-    context.add(range, 'warning', 'ca-weak', `${name} uses ${weak}, which modern OpenSSL security levels reject.`);
+    context.add(
+      range,
+      'warning',
+      'ca-weak',
+      `${name} uses ${weak}, which modern OpenSSL security levels reject.`,
+    );
   }
 }
 
-function weakness(summary: CertificateSummary, analysis: CaDataAnalysis, index: number): string | undefined {
+function weakness(
+  summary: CertificateSummary,
+  analysis: CaDataAnalysis,
+  index: number,
+): string | undefined {
   const rsa = /^RSA(-PSS)? (\d+)$/.exec(summary.publicKey);
   if (rsa && Number(rsa[2]) < 2048) {
     return `a ${rsa[2]}-bit RSA key`;
@@ -269,22 +506,41 @@ function weakness(summary: CertificateSummary, analysis: CaDataAnalysis, index: 
 
 function signatureHash(raw: Uint8Array): string | undefined {
   try {
-    const algorithm = new x509.X509Certificate(Buffer.from(raw)).signatureAlgorithm as { hash?: { name?: string } };
+    const algorithm = new x509.X509Certificate(Buffer.from(raw)).signatureAlgorithm as {
+      hash?: { name?: string };
+    };
     return algorithm.hash?.name;
   } catch {
     return undefined;
   }
 }
 
-function checkLeafHostname(context: ValidationContext, entry: Entry, analysis: CaDataAnalysis, index: number): void {
+function checkLeafHostname(
+  context: ValidationContext,
+  entry: Entry,
+  analysis: CaDataAnalysis,
+  index: number,
+): void {
   const certificate = analysis.x509[index];
   const host = context.scalar('ssl-server-hostname') || context.scalar('host');
-  if (!certificate || !host || !context.booleanValue('ssl-check-hostname', true) || context.verifyModeIsNone()) {
+  if (
+    !certificate ||
+    !host ||
+    !context.booleanValue('ssl-check-hostname', true) ||
+    context.verifyModeIsNone()
+  ) {
     return;
   }
-  const matches = isIpAddress(host) ? certificate.checkIP(host) !== undefined : certificate.checkHost(host) !== undefined;
+  const matches = isIpAddress(host)
+    ? certificate.checkIP(host) !== undefined
+    : certificate.checkHost(host) !== undefined;
   if (!matches) {
-    context.add(entry.valueRange, 'error', 'ca-hostname', `This self-signed certificate does not name '${host}', so the hostname check fails. Set ssl-server-hostname to a name it has, or use a certificate for '${host}'.`);
+    context.add(
+      entry.valueRange,
+      'error',
+      'ca-hostname',
+      `This self-signed certificate does not name '${host}', so the hostname check fails. Set ssl-server-hostname to a name it has, or use a certificate for '${host}'.`,
+    );
   }
 }
 
@@ -292,8 +548,21 @@ function checkLeafHostname(context: ValidationContext, entry: Entry, analysis: C
 export function checkIpHost(context: ValidationContext): void {
   const host = context.scalar('host');
   const entry = context.last('host');
-  if (!entry || !host || !isIpAddress(host) || !context.isTlsMode() || context.scalar('ssl-server-hostname') || context.verifyModeIsNone() || !context.booleanValue('ssl-check-hostname', true)) {
+  if (
+    !entry ||
+    !host ||
+    !isIpAddress(host) ||
+    !context.isTlsMode() ||
+    context.scalar('ssl-server-hostname') ||
+    context.verifyModeIsNone() ||
+    !context.booleanValue('ssl-check-hostname', true)
+  ) {
     return;
   }
-  context.add(entry.valueRange, 'info', 'ip-host', `The server certificate needs an IP address SAN for ${host}, or set ssl-server-hostname to a DNS name it has.`);
+  context.add(
+    entry.valueRange,
+    'info',
+    'ip-host',
+    `The server certificate needs an IP address SAN for ${host}, or set ssl-server-hostname to a DNS name it has.`,
+  );
 }

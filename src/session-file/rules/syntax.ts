@@ -7,11 +7,19 @@ import { makeRange } from '../types';
 
 /** Options whose value is a file or directory path. */
 export const PATH_KEYS = new Set([
-  'ssl-ca-certs', 'ssl-cert', 'ssl-key', 'password-file', 'encryption-keyfile',
-  'tcp-encryption-keyfile', 'proxy_key', 'download-path', 'log-dir', 'pidfile',
+  'ssl-ca-certs',
+  'ssl-cert',
+  'ssl-key',
+  'password-file',
+  'encryption-keyfile',
+  'tcp-encryption-keyfile',
+  'proxy_key',
+  'download-path',
+  'log-dir',
+  'pidfile',
 ]);
 
-/** Whether a stray character in the value breaks it, rather than just changing some text. */
+/** Tells whether a stray character breaks the value of `key`, rather than just changing some text. */
 export function isStrictValue(key: string): boolean {
   const option = getOption(key);
   if (!option) {
@@ -29,9 +37,17 @@ export function checkByteOrderMark(context: ValidationContext, forced: boolean):
   }
   const firstEntry = context.parsed.entries[0];
   const firstKey = firstEntry ? firstEntry.key.replace(/^\ufeff/, '') : undefined;
-  const lost = firstKey ? `, so the first key '${firstKey}' becomes unknown and its line is ignored` : '';
+  const lost = firstKey
+    ? `, so the first key '${firstKey}' becomes unknown and its line is ignored`
+    : '';
   const fixes = context.parsed.hasByteOrderMark
-    ? [{ title: 'Remove the byte-order mark', preferred: true, edits: [{ range: makeRange(0, 0, 0, 1), newText: '' }] }]
+    ? [
+        {
+          title: 'Remove the byte-order mark',
+          preferred: true,
+          edits: [{ range: makeRange(0, 0, 0, 1), newText: '' }],
+        },
+      ]
     : [];
   context.add(
     makeRange(0, 0, 0, context.parsed.hasByteOrderMark ? 1 : 0),
@@ -72,17 +88,51 @@ export function checkCharacters(context: ValidationContext, invalidUtf8: boolean
 export function checkSkippedLines(context: ValidationContext): void {
   for (const skipped of context.parsed.skipped) {
     if (skipped.text.startsWith(';')) {
-      context.add(skipped.range, 'warning', 'semicolon-comment', "';' does not start a comment in xpra files, the line is skipped only because it has no '='. Use '#'.", {
-        fixes: [{ title: "Use '#' for the comment", edits: [{ range: { start: skipped.range.start, end: { ...skipped.range.start, character: skipped.range.start.character + 1 } }, newText: '#' }] }],
-      });
+      context.add(
+        skipped.range,
+        'warning',
+        'semicolon-comment',
+        "';' does not start a comment in xpra files, the line is skipped only because it has no '='. Use '#'.",
+        {
+          fixes: [
+            {
+              title: "Use '#' for the comment",
+              edits: [
+                {
+                  range: {
+                    start: skipped.range.start,
+                    end: { ...skipped.range.start, character: skipped.range.start.character + 1 },
+                  },
+                  newText: '#',
+                },
+              ],
+            },
+          ],
+        },
+      );
     } else if (skipped.reason === 'leading-equals') {
-      context.add(skipped.range, 'warning', 'missing-key', "The line starts with '=', so it has no key and xpra skips it.");
+      context.add(
+        skipped.range,
+        'warning',
+        'missing-key',
+        "The line starts with '=', so it has no key and xpra skips it.",
+      );
     } else {
-      context.add(skipped.range, 'warning', 'missing-equals', "The line has no '=', so xpra skips it. Write 'key=value'.");
+      context.add(
+        skipped.range,
+        'warning',
+        'missing-equals',
+        "The line has no '=', so xpra skips it. Write 'key=value'.",
+      );
     }
   }
   if (context.parsed.danglingContinuation) {
-    context.add(context.parsed.danglingContinuation, 'warning', 'continuation-line', "The last line ends with '\\', but no line follows. xpra drops the backslash.");
+    context.add(
+      context.parsed.danglingContinuation,
+      'warning',
+      'continuation-line',
+      "The last line ends with '\\', but no line follows. xpra drops the backslash.",
+    );
   }
 }
 
@@ -98,12 +148,23 @@ function checkContinuation(context: ValidationContext, entry: Entry): void {
   }
   const strict = entry.key === 'ssl-ca-data' || PATH_KEYS.has(entry.key);
   const joined = entry.segments
-    .map((segment) => context.parsed.lines[segment.line].slice(segment.character, segment.character + segment.length))
+    .map((segment) =>
+      context.parsed.lines[segment.line].slice(
+        segment.character,
+        segment.character + segment.length,
+      ),
+    )
     .map((piece) => (piece.endsWith('\\') ? piece.slice(0, -1) : piece))
     .join('');
   const equals = joined.indexOf('=');
   const fixes = strict
-    ? [{ title: 'Join the value into one line without spaces', preferred: true, edits: [replaceEntry(entry, entry.key, joined.slice(equals + 1).replace(/\s+/g, ''))] }]
+    ? [
+        {
+          title: 'Join the value into one line without spaces',
+          preferred: true,
+          edits: [replaceEntry(entry, entry.key, joined.slice(equals + 1).replace(/\s+/g, ''))],
+        },
+      ]
     : [];
   const consequence = strict ? ', which breaks this value' : '';
   context.add(
@@ -120,20 +181,35 @@ function checkInlineComment(context: ValidationContext, entry: Entry): void {
   if (!match) {
     return;
   }
-  const strict = isStrictValue(entry.key) || (entry.key === 'port' && NETWORK_MODES.has(context.mode));
-  const kept = entry.value.slice(0, match.index).trimEnd();
+  const strict =
+    isStrictValue(entry.key) || (entry.key === 'port' && NETWORK_MODES.has(context.mode));
+  const valueWithoutComment = entry.value.slice(0, match.index).trimEnd();
   context.add(
     valueSubrange(entry, match.index + 1, entry.value.length - match.index - 1),
     strict ? 'error' : 'warning',
     'inline-comment',
     `xpra has no inline comments: the value of '${entry.key}' is '${entry.value}', comment included. Put the comment on its own line.`,
-    { fixes: [{ title: 'Remove the comment from the value', preferred: true, edits: [replaceValue(entry, kept)] }] },
+    {
+      fixes: [
+        {
+          title: 'Remove the comment from the value',
+          preferred: true,
+          edits: [replaceValue(entry, valueWithoutComment)],
+        },
+      ],
+    },
   );
 }
 
 function checkQuotes(context: ValidationContext, entry: Entry): void {
   const value = entry.value;
-  if (value.length < 2 || !((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
+  if (
+    value.length < 2 ||
+    !(
+      (value.startsWith('"') && value.endsWith('"')) ||
+      (value.startsWith("'") && value.endsWith("'"))
+    )
+  ) {
     return;
   }
   const strict = isStrictValue(entry.key);
@@ -142,6 +218,14 @@ function checkQuotes(context: ValidationContext, entry: Entry): void {
     strict ? 'error' : 'warning',
     'quoted-value',
     `xpra keeps quotes as part of the value, so '${entry.key}' is ${value} with the quotes. Remove them.`,
-    { fixes: [{ title: 'Remove the quotes', preferred: true, edits: [replaceValue(entry, value.slice(1, -1))] }] },
+    {
+      fixes: [
+        {
+          title: 'Remove the quotes',
+          preferred: true,
+          edits: [replaceValue(entry, value.slice(1, -1))],
+        },
+      ],
+    },
   );
 }

@@ -21,9 +21,16 @@ export class SessionFileCodeLens implements vscode.CodeLensProvider {
     try {
       title = `$(plug) Attach to ${toAttachSettings(parsed).uri}`;
     } catch (error) {
-      title = error instanceof SessionFileError ? `$(plug) Attach (${error.message})` : '$(plug) Attach';
+      title =
+        error instanceof SessionFileError ? `$(plug) Attach (${error.message})` : '$(plug) Attach';
     }
-    return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, command: ATTACH_COMMAND, arguments: [document.uri] })];
+    return [
+      new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
+        title,
+        command: ATTACH_COMMAND,
+        arguments: [document.uri],
+      }),
+    ];
   }
 }
 
@@ -33,12 +40,18 @@ export class AutoconnectOffer implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly logger: Logger) {
-    this.subscription = vscode.workspace.onDidOpenTextDocument((document) => void this.consider(document));
+    this.subscription = vscode.workspace.onDidOpenTextDocument(
+      (document) => void this.consider(document),
+    );
     vscode.workspace.textDocuments.forEach((document) => void this.consider(document));
   }
 
   private async consider(document: vscode.TextDocument): Promise<void> {
-    if (!isSessionDocument(document) || document.uri.scheme !== 'file' || this.offered.has(document.uri.toString())) {
+    if (
+      !isSessionDocument(document) ||
+      document.uri.scheme !== 'file' ||
+      this.offered.has(document.uri.toString())
+    ) {
       return;
     }
     const autoconnect = readerValues(parseDocument(document)).get('autoconnect');
@@ -47,7 +60,10 @@ export class AutoconnectOffer implements vscode.Disposable {
     }
     this.offered.add(document.uri.toString());
     if (!vscode.workspace.isTrusted) {
-      this.logger.info('session-file', `${document.uri.fsPath} has autoconnect=true; not offering to attach in an untrusted workspace`);
+      this.logger.info(
+        'session-file',
+        `${document.uri.fsPath} has autoconnect=true; not offering to attach in an untrusted workspace`,
+      );
       return;
     }
     let target = 'the server';

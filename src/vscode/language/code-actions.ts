@@ -6,7 +6,13 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../client/types';
 import { decodeCaData } from '../../transport';
 import {
-  caDataConversions, comparePositions, inlineCaCertificates, readerValues, type Entry, type Fix, type TextEdit,
+  caDataConversions,
+  comparePositions,
+  inlineCaCertificates,
+  readerValues,
+  type Entry,
+  type Fix,
+  type TextEdit,
 } from '../../session-file';
 import { passwordKey } from '../secrets';
 import type { SessionFileDiagnostics } from './diagnostics';
@@ -30,31 +36,47 @@ export class SessionFileCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: SessionFileDiagnostics) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     const start = fromVscodePosition(range.start);
     const end = fromVscodePosition(range.end);
     for (const diagnostic of this.diagnostics.current(document)) {
-      if (comparePositions(diagnostic.range.end, start) < 0 || comparePositions(diagnostic.range.start, end) > 0) {
+      if (
+        comparePositions(diagnostic.range.end, start) < 0 ||
+        comparePositions(diagnostic.range.start, end) > 0
+      ) {
         continue;
       }
       for (const fix of diagnostic.fixes ?? []) {
         actions.push(this.quickFix(document, fix, toVscodeDiagnostic(document.uri, diagnostic)));
       }
     }
-    const entry = parseDocument(document).entries.find((item) => item.lines.includes(range.start.line));
+    const entry = parseDocument(document).entries.find((item) =>
+      item.lines.includes(range.start.line),
+    );
     if (entry) {
       actions.push(...refactorings(document, entry));
     }
     return actions;
   }
 
-  private quickFix(document: vscode.TextDocument, fix: Fix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  private quickFix(
+    document: vscode.TextDocument,
+    fix: Fix,
+    diagnostic: vscode.Diagnostic,
+  ): vscode.CodeAction {
     const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
     action.diagnostics = [diagnostic];
     action.isPreferred = fix.preferred;
     if (fix.action) {
-      action.command = { title: fix.title, command: MOVE_PASSWORD_COMMAND, arguments: [document.uri, fix] };
+      action.command = {
+        title: fix.title,
+        command: MOVE_PASSWORD_COMMAND,
+        arguments: [document.uri, fix],
+      };
     } else {
       action.edit = toWorkspaceEdit(document.uri, fix.edits);
     }
@@ -65,31 +87,55 @@ export class SessionFileCodeActions implements vscode.CodeActionProvider {
 function refactorings(document: vscode.TextDocument, entry: Entry): vscode.CodeAction[] {
   const actions: vscode.CodeAction[] = [];
   if (entry.key === 'ssl-ca-certs' && entry.value.startsWith('/')) {
-    const action = new vscode.CodeAction('Inline the CA file as ssl-ca-data', vscode.CodeActionKind.RefactorRewrite);
-    action.command = { title: action.title, command: INLINE_CA_COMMAND, arguments: [document.uri, entry.index] };
+    const action = new vscode.CodeAction(
+      'Inline the CA file as ssl-ca-data',
+      vscode.CodeActionKind.RefactorRewrite,
+    );
+    action.command = {
+      title: action.title,
+      command: INLINE_CA_COMMAND,
+      arguments: [document.uri, entry.index],
+    };
     actions.push(action);
   }
   if (entry.key === 'ssl-ca-data' && entry.value !== '') {
     for (const conversion of caDataConversions(entry.value)) {
       const action = new vscode.CodeAction(conversion.title, vscode.CodeActionKind.RefactorRewrite);
-      action.edit = toWorkspaceEdit(document.uri, [{ range: entry.valueRange, newText: conversion.value }]);
+      action.edit = toWorkspaceEdit(document.uri, [
+        { range: entry.valueRange, newText: conversion.value },
+      ]);
       actions.push(action);
     }
-    const save = new vscode.CodeAction('Save ssl-ca-data as a PEM file…', vscode.CodeActionKind.RefactorRewrite);
-    save.command = { title: save.title, command: SAVE_CA_COMMAND, arguments: [document.uri, entry.index] };
+    const save = new vscode.CodeAction(
+      'Save ssl-ca-data as a PEM file…',
+      vscode.CodeActionKind.RefactorRewrite,
+    );
+    save.command = {
+      title: save.title,
+      command: SAVE_CA_COMMAND,
+      arguments: [document.uri, entry.index],
+    };
     actions.push(save);
   }
   return actions;
 }
 
-async function entryOf(uri: vscode.Uri, index: number): Promise<{ document: vscode.TextDocument; entry: Entry } | undefined> {
+async function entryOf(
+  uri: vscode.Uri,
+  index: number,
+): Promise<{ document: vscode.TextDocument; entry: Entry } | undefined> {
   const document = await vscode.workspace.openTextDocument(uri);
   const entry = parseDocument(document).entries[index];
   return entry ? { document, entry } : undefined;
 }
 
 /** Stores the file's password in SecretStorage under the key attach reads, then removes the line. */
-export async function movePasswordToSecrets(secrets: vscode.SecretStorage, logger: Logger, uri: vscode.Uri, fix: Fix): Promise<void> {
+export async function movePasswordToSecrets(
+  secrets: vscode.SecretStorage,
+  logger: Logger,
+  uri: vscode.Uri,
+  fix: Fix,
+): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   const values = readerValues(parseDocument(document));
   const text = (key: string) => {
@@ -99,12 +145,17 @@ export async function movePasswordToSecrets(secrets: vscode.SecretStorage, logge
   const host = text('host');
   const port = Number(text('port'));
   if (!host || !Number.isInteger(port) || port < 1 || port > 65535 || !fix.action) {
-    void vscode.window.showErrorMessage('Xpra: set a valid host and port before moving the password, because the secret is stored per user, host and port.');
+    void vscode.window.showErrorMessage(
+      'Xpra: set a valid host and port before moving the password, because the secret is stored per user, host and port.',
+    );
     return;
   }
   const key = passwordKey({ username: text('username'), host, port });
   await secrets.store(key, fix.action.value);
-  logger.info('session-file', `stored the password of ${uri.fsPath} in secret storage for ${text('username') ?? ''}@${host}:${port}`);
+  logger.info(
+    'session-file',
+    `stored the password of ${uri.fsPath} in secret storage for ${text('username') ?? ''}@${host}:${port}`,
+  );
   await vscode.workspace.applyEdit(toWorkspaceEdit(uri, fix.edits));
 }
 
@@ -118,14 +169,18 @@ export async function inlineCaCertificatesCommand(uri: vscode.Uri, index: number
     const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(found.entry.value));
     pem = Buffer.from(bytes).toString('utf8');
   } catch (error) {
-    void vscode.window.showErrorMessage(`Xpra: cannot read ${found.entry.value}: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(
+      `Xpra: cannot read ${found.entry.value}: ${(error as Error).message}`,
+    );
     return;
   }
   try {
     const edit = inlineCaCertificates(found.entry, pem, targetVersion(uri));
     await vscode.workspace.applyEdit(toWorkspaceEdit(uri, [edit]));
   } catch (error) {
-    void vscode.window.showErrorMessage(`Xpra: ${found.entry.value} is not a PEM certificate file: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(
+      `Xpra: ${found.entry.value} is not a PEM certificate file: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -138,7 +193,9 @@ export async function saveCaDataAsPemCommand(uri: vscode.Uri, index: number): Pr
   try {
     pem = decodeCaData(found.entry.value);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Xpra: ssl-ca-data does not decode: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(
+      `Xpra: ssl-ca-data does not decode: ${(error as Error).message}`,
+    );
     return;
   }
   const target = await vscode.window.showSaveDialog({

@@ -2,18 +2,37 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  OPTIONS, allowedValuesIn, formatVersions, getOption, isKeyAvailable, VERSIONS, type OptionSchema, type TargetVersion,
+  OPTIONS,
+  allowedValuesIn,
+  formatVersions,
+  getOption,
+  isKeyAvailable,
+  VERSIONS,
+  type OptionSchema,
+  type TargetVersion,
 } from '../../session-file';
 import { targetVersion } from './documents';
 import { optionDocumentation } from './option-docs';
 
 /** Options whose value names a file or directory. */
-const PATH_OPTIONS = new Set(['ssl-ca-certs', 'ssl-cert', 'ssl-key', 'password-file', 'encryption-keyfile', 'tcp-encryption-keyfile', 'proxy_key', 'download-path']);
+const PATH_OPTIONS = new Set([
+  'ssl-ca-certs',
+  'ssl-cert',
+  'ssl-key',
+  'password-file',
+  'encryption-keyfile',
+  'tcp-encryption-keyfile',
+  'proxy_key',
+  'download-path',
+]);
 const BOOLEAN_VALUES = ['yes', 'no'];
 const MAX_PATH_ITEMS = 500;
 
 export class SessionFileCompletionProvider implements vscode.CompletionItemProvider {
-  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+  async provideCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): Promise<vscode.CompletionItem[] | undefined> {
     const line = document.lineAt(position.line).text;
     const before = line.slice(0, position.character);
     if (/^\s*[#!]/.test(before)) {
@@ -23,7 +42,12 @@ export class SessionFileCompletionProvider implements vscode.CompletionItemProvi
     const version = targetVersion(document.uri);
     if (equals < 0) {
       const start = before.length - before.trimStart().length;
-      const replace = new vscode.Range(position.line, start, position.line, keyEnd(line, position.character));
+      const replace = new vscode.Range(
+        position.line,
+        start,
+        position.line,
+        keyEnd(line, position.character),
+      );
       return keyItems(version, replace);
     }
     const option = getOption(before.slice(0, equals).trim());
@@ -58,9 +82,16 @@ function keyItems(version: TargetVersion, replace: vscode.Range): vscode.Complet
     item.range = replace;
     item.command = { title: 'Suggest values', command: 'editor.action.triggerSuggest' };
     // Connection keys first, then client options, then server options that have no effect.
-    const rank = option.sessionKey ? 0 : option.scope === 'server' ? 2 : 1;
+    let rank = 1;
+    if (option.sessionKey) {
+      rank = 0;
+    } else if (option.scope === 'server') {
+      rank = 2;
+    }
     item.sortText = `${rank}${option.name}`;
-    const ignoredBy = (version === 'any' ? VERSIONS : [version]).filter((item) => !isKeyAvailable(option, item));
+    const ignoredBy = (version === 'any' ? VERSIONS : [version]).filter(
+      (item) => !isKeyAvailable(option, item),
+    );
     if (ignoredBy.length === (version === 'any' ? VERSIONS.length : 1)) {
       item.tags = [vscode.CompletionItemTag.Deprecated];
     }
@@ -69,7 +100,11 @@ function keyItems(version: TargetVersion, replace: vscode.Range): vscode.Complet
   return items;
 }
 
-function valueItems(option: OptionSchema, version: TargetVersion, replace: vscode.Range): vscode.CompletionItem[] {
+function valueItems(
+  option: OptionSchema,
+  version: TargetVersion,
+  replace: vscode.Range,
+): vscode.CompletionItem[] {
   let values: string[] = [];
   if (option.type === 'bool') {
     values = BOOLEAN_VALUES;
@@ -79,7 +114,10 @@ function valueItems(option: OptionSchema, version: TargetVersion, replace: vscod
     values = version === 'any' ? option.allowedValues : allowedValuesIn(option, version);
   }
   const items = values.map((value, index) => {
-    const item = new vscode.CompletionItem(value === '' ? "''" : value, vscode.CompletionItemKind.EnumMember);
+    const item = new vscode.CompletionItem(
+      value === '' ? "''" : value,
+      vscode.CompletionItemKind.EnumMember,
+    );
     item.insertText = value;
     item.range = replace;
     item.sortText = String(index).padStart(3, '0');
@@ -93,7 +131,10 @@ function valueItems(option: OptionSchema, version: TargetVersion, replace: vscod
     return item;
   });
   if (option.name === 'ssl-ca-data') {
-    const insert = new vscode.CompletionItem('Insert CA Certificate…', vscode.CompletionItemKind.File);
+    const insert = new vscode.CompletionItem(
+      'Insert CA Certificate…',
+      vscode.CompletionItemKind.File,
+    );
     insert.insertText = '';
     insert.command = { title: 'Insert CA Certificate…', command: 'xpra.insertCaCertificate' };
     items.push(insert);
@@ -101,7 +142,13 @@ function valueItems(option: OptionSchema, version: TargetVersion, replace: vscod
   return items;
 }
 
-async function pathItems(document: vscode.TextDocument, typed: string, line: number, valueStart: number, cursor: number): Promise<vscode.CompletionItem[]> {
+async function pathItems(
+  document: vscode.TextDocument,
+  typed: string,
+  line: number,
+  valueStart: number,
+  cursor: number,
+): Promise<vscode.CompletionItem[]> {
   const directory = typed.includes('/') ? typed.slice(0, typed.lastIndexOf('/') + 1) : '';
   const base = directory === '' ? path.dirname(document.uri.fsPath) + '/' : directory;
   if (!path.isAbsolute(base) || document.uri.scheme !== 'file') {
@@ -117,7 +164,10 @@ async function pathItems(document: vscode.TextDocument, typed: string, line: num
   return entries.slice(0, MAX_PATH_ITEMS).map(([name, type]) => {
     const folder = (type & vscode.FileType.Directory) !== 0;
     const full = `${base}${name}${folder ? '/' : ''}`;
-    const item = new vscode.CompletionItem(full, folder ? vscode.CompletionItemKind.Folder : vscode.CompletionItemKind.File);
+    const item = new vscode.CompletionItem(
+      full,
+      folder ? vscode.CompletionItemKind.Folder : vscode.CompletionItemKind.File,
+    );
     item.range = replace;
     item.filterText = full;
     if (folder) {

@@ -71,9 +71,15 @@ export class SessionFileDiagnostics implements vscode.Disposable {
     }
     try {
       const bytes = await vscode.workspace.fs.readFile(document.uri);
-      this.byteOrderMarks.set(document.uri.toString(), bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf);
+      this.byteOrderMarks.set(
+        document.uri.toString(),
+        bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf,
+      );
     } catch (error) {
-      this.logger.debug('session-file', `cannot read ${document.uri.fsPath} to look for a byte-order mark: ${(error as Error).message}`);
+      this.logger.debug(
+        'session-file',
+        `cannot read ${document.uri.fsPath} to look for a byte-order mark: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -83,13 +89,17 @@ export class SessionFileDiagnostics implements vscode.Disposable {
     }
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
-    const wait = delay ?? (document.lineCount > LARGE_FILE_LINES ? LARGE_FILE_DELAY_MS : SMALL_FILE_DELAY_MS);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      if (!document.isClosed) {
-        this.validate(document);
-      }
-    }, wait));
+    const wait =
+      delay ?? (document.lineCount > LARGE_FILE_LINES ? LARGE_FILE_DELAY_MS : SMALL_FILE_DELAY_MS);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!document.isClosed) {
+          this.validate(document);
+        }
+      }, wait),
+    );
   }
 
   private validate(document: vscode.TextDocument): Diagnostic[] {
@@ -103,10 +113,16 @@ export class SessionFileDiagnostics implements vscode.Disposable {
     });
     const elapsed = performance.now() - started;
     if (elapsed > SLOW_VALIDATION_MS) {
-      this.logger.debug('session-file', `validating ${document.lineCount} lines of ${document.uri.fsPath} took ${elapsed.toFixed(0)} ms`);
+      this.logger.debug(
+        'session-file',
+        `validating ${document.lineCount} lines of ${document.uri.fsPath} took ${elapsed.toFixed(0)} ms`,
+      );
     }
     this.results.set(document.uri.toString(), { version: document.version, diagnostics });
-    this.collection.set(document.uri, diagnostics.map((diagnostic) => toVscodeDiagnostic(document.uri, diagnostic)));
+    this.collection.set(
+      document.uri,
+      diagnostics.map((diagnostic) => toVscodeDiagnostic(document.uri, diagnostic)),
+    );
     return diagnostics;
   }
 
@@ -127,12 +143,20 @@ export class SessionFileDiagnostics implements vscode.Disposable {
 }
 
 export function toVscodeDiagnostic(uri: vscode.Uri, diagnostic: Diagnostic): vscode.Diagnostic {
-  const result = new vscode.Diagnostic(toVscodeRange(diagnostic.range), diagnostic.message, SEVERITIES[diagnostic.severity]);
+  const result = new vscode.Diagnostic(
+    toVscodeRange(diagnostic.range),
+    diagnostic.message,
+    SEVERITIES[diagnostic.severity],
+  );
   result.source = 'xpra';
   result.code = diagnostic.code;
   if (diagnostic.related) {
     result.relatedInformation = diagnostic.related.map(
-      (related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toVscodeRange(related.range)), related.message),
+      (related) =>
+        new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(uri, toVscodeRange(related.range)),
+          related.message,
+        ),
     );
   }
   return result;

@@ -1,7 +1,13 @@
 /** Hovers: documentation for every key, and the certificates inside `ssl-ca-data`. */
 import * as vscode from 'vscode';
 import {
-  analyzeCaData, describeCertificate, formatVersions, getOption, rangeContains, VERSIONS, type Entry,
+  analyzeCaData,
+  describeCertificate,
+  formatVersions,
+  getOption,
+  rangeContains,
+  VERSIONS,
+  type Entry,
 } from '../../session-file';
 import { fromVscodePosition, parseDocument, toVscodeRange } from './documents';
 import { optionDocumentation } from './option-docs';
@@ -13,7 +19,11 @@ export class SessionFileHoverProvider implements vscode.HoverProvider {
     if (!entry) {
       return undefined;
     }
-    if (entry.key === 'ssl-ca-data' && rangeContains(entry.valueRange, point) && entry.value !== '') {
+    if (
+      entry.key === 'ssl-ca-data' &&
+      rangeContains(entry.valueRange, point) &&
+      entry.value !== ''
+    ) {
       return new vscode.Hover(caDataHover(entry), toVscodeRange(entry.valueRange));
     }
     const option = getOption(entry.key);
@@ -32,7 +42,9 @@ export function caDataHover(entry: Entry): vscode.MarkdownString {
   const analysis = analyzeCaData(entry.value);
   const markdown = new vscode.MarkdownString();
   const count = analysis.certificates.length;
-  markdown.appendMarkdown(`**ssl-ca-data**${analysis.form ? `: ${analysis.form}` : ''}${count > 0 ? `, ${count} certificate${count === 1 ? '' : 's'}` : ''}\n\n`);
+  markdown.appendMarkdown(
+    `**ssl-ca-data**${analysis.form ? `: ${analysis.form}` : ''}${count > 0 ? `, ${count} certificate${count === 1 ? '' : 's'}` : ''}\n\n`,
+  );
   for (const problem of analysis.problems) {
     markdown.appendMarkdown('$(error) ');
     markdown.appendText(problem.message);
@@ -40,10 +52,16 @@ export function caDataHover(entry: Entry): vscode.MarkdownString {
   }
   const accepted = VERSIONS.filter((version) => analysis.verdicts.get(version)?.accepted);
   const rejected = VERSIONS.filter((version) => !accepted.includes(version));
-  markdown.appendMarkdown(`Accepted by xpra ${accepted.length > 0 ? formatVersions(accepted) : 'no version'}`);
-  markdown.appendMarkdown(rejected.length > 0 ? `, rejected by ${formatVersions(rejected)}.\n\n` : '.\n\n');
+  markdown.appendMarkdown(
+    `Accepted by xpra ${accepted.length > 0 ? formatVersions(accepted) : 'no version'}`,
+  );
+  markdown.appendMarkdown(
+    rejected.length > 0 ? `, rejected by ${formatVersions(rejected)}.\n\n` : '.\n\n',
+  );
   analysis.certificates.forEach((certificate, index) => {
-    markdown.appendMarkdown(`${count > 1 ? `**Certificate ${index + 1}**\n\n` : ''}| | |\n|---|---|\n`);
+    markdown.appendMarkdown(
+      `${count > 1 ? `**Certificate ${index + 1}**\n\n` : ''}| | |\n|---|---|\n`,
+    );
     for (const fact of describeCertificate(certificate)) {
       markdown.appendMarkdown(`| ${fact.label} | ${escapeCell(fact.value)} |\n`);
     }

@@ -19,10 +19,15 @@ export function certificateFileToPem(bytes: Uint8Array, name: string): string {
   }
 }
 
-export async function insertCaCertificateCommand(logger: Logger, argument?: unknown): Promise<boolean> {
+export async function insertCaCertificateCommand(
+  logger: Logger,
+  argument?: unknown,
+): Promise<boolean> {
   const editor = await sessionEditor(argument);
   if (!editor) {
-    void vscode.window.showErrorMessage('Xpra: open a .xpra session file to insert a CA certificate into.');
+    void vscode.window.showErrorMessage(
+      'Xpra: open a .xpra session file to insert a CA certificate into.',
+    );
     return false;
   }
   const picked = await vscode.window.showOpenDialog({
@@ -39,13 +44,22 @@ export async function insertCaCertificateCommand(logger: Logger, argument?: unkn
     const pem = certificateFileToPem(await vscode.workspace.fs.readFile(file), file.fsPath);
     const version = targetVersion(editor.document.uri);
     const edit = insertCaData(parseDocument(editor.document), pem, version);
-    const applied = await editor.edit((builder) => builder.replace(toVscodeRange(edit.range), edit.newText));
+    const applied = await editor.edit((builder) =>
+      builder.replace(toVscodeRange(edit.range), edit.newText),
+    );
     const summary = summarizeCertificate(pem);
-    logger.info('session-file', `inserted ssl-ca-data for ${summary.subject} (SHA-256 ${summary.fingerprint256}) into ${editor.document.uri.fsPath}`);
-    void vscode.window.showInformationMessage(`Xpra: inserted ${summary.commonName} as ${CA_DATA_FORMS[caDataFormFor(version)]}.`);
+    logger.info(
+      'session-file',
+      `inserted ssl-ca-data for ${summary.subject} (SHA-256 ${summary.fingerprint256}) into ${editor.document.uri.fsPath}`,
+    );
+    void vscode.window.showInformationMessage(
+      `Xpra: inserted ${summary.commonName} as ${CA_DATA_FORMS[caDataFormFor(version)]}.`,
+    );
     return applied;
   } catch (error) {
-    void vscode.window.showErrorMessage(`Xpra: cannot insert ${file.fsPath}: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(
+      `Xpra: cannot insert ${file.fsPath}: ${(error as Error).message}`,
+    );
     return false;
   }
 }

@@ -2,7 +2,11 @@
 import * as vscode from 'vscode';
 import { formatVersions, isKeyAvailable, VERSIONS, type OptionSchema } from '../../session-file';
 
-const SCOPES = { client: 'client', server: 'server only: no effect when connecting', both: 'client and server' };
+const SCOPES = {
+  client: 'client',
+  server: 'server only: no effect when connecting',
+  both: 'client and server',
+};
 
 function formatDefault(value: unknown): string {
   if (value === null || value === undefined) {
@@ -19,16 +23,22 @@ export function optionDocumentation(option: OptionSchema): vscode.MarkdownString
   markdown.appendMarkdown(`**${option.name}** · ${option.type} · ${SCOPES[option.scope]}\n\n`);
   markdown.appendText(option.description);
   markdown.appendMarkdown('\n\n');
-  const facts = [`Default: ${formatDefault(option.default)}${option.platformDefault ? ' (depends on the platform)' : ''}`];
+  const facts = [
+    `Default: ${formatDefault(option.default)}${option.platformDefault ? ' (depends on the platform)' : ''}`,
+  ];
   if (option.allowedValues && option.allowedValues.length > 0) {
-    facts.push(`Values: ${option.allowedValues.map((value) => `\`${value === '' ? "''" : value}\``).join(', ')}`);
+    facts.push(
+      `Values: ${option.allowedValues.map((value) => `\`${value === '' ? "''" : value}\``).join(', ')}`,
+    );
   }
   facts.push(`Since xpra ${option.sinceText}`);
   if (option.removedIn) {
     facts.push(`Removed in ${option.removedIn}`);
   }
   if (option.typeInNewest) {
-    facts.push(`Newer versions take a ${option.typeInNewest}${option.defaultInNewest !== undefined ? ` (default ${formatDefault(option.defaultInNewest)})` : ''}`);
+    facts.push(
+      `Newer versions take a ${option.typeInNewest}${option.defaultInNewest !== undefined ? ` (default ${formatDefault(option.defaultInNewest)})` : ''}`,
+    );
   }
   const ignoredBy = VERSIONS.filter((version) => !isKeyAvailable(option, version));
   if (ignoredBy.length > 0) {

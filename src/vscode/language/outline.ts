@@ -25,7 +25,13 @@ export class SessionFileOutline implements vscode.DocumentSymbolProvider {
     const groups = new Map<string, vscode.DocumentSymbol>();
     for (const entry of parseDocument(document).entries) {
       const range = toVscodeRange(entry.range);
-      const symbol = new vscode.DocumentSymbol(entry.key, detailOf(entry), vscode.SymbolKind.Property, range, toVscodeRange(entry.keyRange));
+      const symbol = new vscode.DocumentSymbol(
+        entry.key,
+        detailOf(entry),
+        vscode.SymbolKind.Property,
+        range,
+        toVscodeRange(entry.keyRange),
+      );
       const name = groupOf(entry);
       let group = groups.get(name);
       if (!group) {
@@ -35,6 +41,8 @@ export class SessionFileOutline implements vscode.DocumentSymbolProvider {
       group.children.push(symbol);
       group.range = group.range.union(range);
     }
-    return ['Connection', 'TLS', 'Options'].flatMap((name) => (groups.has(name) ? [groups.get(name)!] : []));
+    return ['Connection', 'TLS', 'Options'].flatMap((name) =>
+      groups.has(name) ? [groups.get(name)!] : [],
+    );
   }
 }

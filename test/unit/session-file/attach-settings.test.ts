@@ -4,16 +4,30 @@ import { SessionFileError, toAttachSettings } from '../../../src/session-file';
 
 describe('attach settings from a session file', () => {
   it('reads a TLS file', () => {
-    const settings = toAttachSettings([
-      'mode=ssl', 'host=localhost', 'port=10000', 'username=alice', 'ssl-ca-data=2d2d',
-      'ssl-ca-certs=/etc/ca.pem', 'ssl-cert=/c.pem', 'ssl-key=/k.pem', 'ssl-server-hostname=example.com',
-      'ssl-server-verify-mode=Required', '',
-    ].join('\n'));
+    const settings = toAttachSettings(
+      [
+        'mode=ssl',
+        'host=localhost',
+        'port=10000',
+        'username=alice',
+        'ssl-ca-data=2d2d',
+        'ssl-ca-certs=/etc/ca.pem',
+        'ssl-cert=/c.pem',
+        'ssl-key=/k.pem',
+        'ssl-server-hostname=example.com',
+        'ssl-server-verify-mode=Required',
+        '',
+      ].join('\n'),
+    );
     assert.equal(settings.uri, 'ssl://localhost:10000/');
     assert.equal(settings.username, 'alice');
     assert.deepEqual(settings.tls, {
-      verifyMode: 'required', caCertFile: '/etc/ca.pem', caData: '2d2d', serverHostname: 'example.com',
-      certFile: '/c.pem', keyFile: '/k.pem',
+      verifyMode: 'required',
+      caCertFile: '/etc/ca.pem',
+      caData: '2d2d',
+      serverHostname: 'example.com',
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
     });
     assert.equal(settings.checkHostname, true);
   });
@@ -23,7 +37,10 @@ describe('attach settings from a session file', () => {
   });
 
   it('treats the default trust store as unset', () => {
-    assert.equal(toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-ca-certs=default\n').tls.caCertFile, undefined);
+    assert.equal(
+      toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-ca-certs=default\n').tls.caCertFile,
+      undefined,
+    );
   });
 
   it('uses tcp like xpra when mode is missing', () => {
@@ -39,10 +56,16 @@ describe('attach settings from a session file', () => {
     assert.throws(() => toAttachSettings('mode=ssl\nport=1\n'), /no 'host'/);
     assert.throws(() => toAttachSettings('mode=ssl\nhost=h\n'), /no 'port'/);
     assert.throws(() => toAttachSettings('mode=ssl\nhost=h\nport=70000\n'), /invalid port '70000'/);
-    assert.throws(() => toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-server-verify-mode=bogus\n'), /invalid ssl-server-verify-mode/);
+    assert.throws(
+      () => toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-server-verify-mode=bogus\n'),
+      /invalid ssl-server-verify-mode/,
+    );
   });
 
   it('reads the hostname check', () => {
-    assert.equal(toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-check-hostname=no\n').checkHostname, false);
+    assert.equal(
+      toAttachSettings('mode=ssl\nhost=h\nport=1\nssl-check-hostname=no\n').checkHostname,
+      false,
+    );
   });
 });

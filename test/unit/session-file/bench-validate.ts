@@ -19,7 +19,14 @@ export interface ValidationBenchmark {
 
 /** Builds a file of about `lines` lines that mixes every kind of line the validator reads. */
 export function buildLargeSessionFile(lines: number, caData: string): string {
-  const head = ['# large session file for the benchmark', 'mode=ssl', 'host=localhost', 'port=10000', `ssl-ca-data=${caData}`, 'ssl-server-verify-mode=required'];
+  const head = [
+    '# large session file for the benchmark',
+    'mode=ssl',
+    'host=localhost',
+    'port=10000',
+    `ssl-ca-data=${caData}`,
+    'ssl-server-verify-mode=required',
+  ];
   const body: string[] = [];
   for (let index = 0; body.length + head.length < lines; index++) {
     body.push(
@@ -40,15 +47,20 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 
-export async function runValidationBenchmark(lines = 2000, runs = 50): Promise<ValidationBenchmark> {
+export async function runValidationBenchmark(
+  lines = 2000,
+  runs = 50,
+): Promise<ValidationBenchmark> {
   const ca = await makeCertificate({ commonName: 'Benchmark CA', ca: true });
   const text = buildLargeSessionFile(lines, caDataForms(ca).hexPem);
+
   let diagnostics = 0;
   const totals: number[] = [];
   const parses: number[] = [];
   const coldStart = performance.now();
   validateSessionFile(text);
   const coldMs = performance.now() - coldStart;
+
   for (let run = 0; run < runs; run++) {
     // Each run changes one character, as typing does, so nothing is served from a cache
     // except the ssl-ca-data analysis, which the editor also reuses between keystrokes.
@@ -59,6 +71,7 @@ export async function runValidationBenchmark(lines = 2000, runs = 50): Promise<V
     diagnostics = validateSessionFile(parsed).length;
     totals.push(performance.now() - started);
   }
+
   totals.sort((a, b) => a - b);
   parses.sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;

@@ -35,8 +35,17 @@ let serial = 1;
 
 export async function makeCertificate(options: TestCertificateOptions): Promise<TestCertificate> {
   const signingAlgorithm = options.sha1 ? { ...algorithm, hash: 'SHA-1' } : algorithm;
-  const keys = (await webcrypto.subtle.generateKey(signingAlgorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(options.ca, undefined, options.ca ? options.critical ?? true : true)];
+  const keys = (await webcrypto.subtle.generateKey(signingAlgorithm, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(
+      options.ca,
+      undefined,
+      options.ca ? (options.critical ?? true) : true,
+    ),
+  ];
   if (options.keyUsage ?? true) {
     const usages = options.ca
       ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
@@ -61,8 +70,15 @@ export async function makeCertificate(options: TestCertificateOptions): Promise<
     extensions,
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
-  return { pem: certificate.toString('pem').replace(/\r\n/g, '\n').trimEnd() + '\n', der: Buffer.from(certificate.rawData), keyPem };
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
+  return {
+    pem: certificate.toString('pem').replace(/\r\n/g, '\n').trimEnd() + '\n',
+    der: Buffer.from(certificate.rawData),
+    keyPem,
+  };
 }
 
 export interface TestCertificates {
@@ -81,16 +97,39 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
   return {
     strictCa: await makeCertificate({ commonName: 'Session Test CA', ca: true }),
     laxCa: await makeCertificate({ commonName: 'Lax Test CA', ca: true, critical: false }),
-    noKeyUsageCa: await makeCertificate({ commonName: 'No Key Usage CA', ca: true, keyUsage: false }),
-    expiredCa: await makeCertificate({ commonName: 'Expired Test CA', ca: true, notBefore: new Date(now - 400 * DAY_MS), notAfter: new Date(now - 10 * DAY_MS) }),
-    futureCa: await makeCertificate({ commonName: 'Future Test CA', ca: true, notBefore: new Date(now + 10 * DAY_MS), notAfter: new Date(now + 400 * DAY_MS) }),
-    leaf: await makeCertificate({ commonName: 'localhost', ca: false, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }),
-    expiringCa: await makeCertificate({ commonName: 'Expiring Test CA', ca: true, notAfter: new Date(now + 10 * DAY_MS) }),
+    noKeyUsageCa: await makeCertificate({
+      commonName: 'No Key Usage CA',
+      ca: true,
+      keyUsage: false,
+    }),
+    expiredCa: await makeCertificate({
+      commonName: 'Expired Test CA',
+      ca: true,
+      notBefore: new Date(now - 400 * DAY_MS),
+      notAfter: new Date(now - 10 * DAY_MS),
+    }),
+    futureCa: await makeCertificate({
+      commonName: 'Future Test CA',
+      ca: true,
+      notBefore: new Date(now + 10 * DAY_MS),
+      notAfter: new Date(now + 400 * DAY_MS),
+    }),
+    leaf: await makeCertificate({
+      commonName: 'localhost',
+      ca: false,
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+    }),
+    expiringCa: await makeCertificate({
+      commonName: 'Expiring Test CA',
+      ca: true,
+      notAfter: new Date(now + 10 * DAY_MS),
+    }),
     sha1Ca: await makeCertificate({ commonName: 'SHA-1 Test CA', ca: true, sha1: true }),
   };
 }
 
-/** The `ssl-ca-data` forms of a certificate, built without the codec under test. */
+/** Encodes a certificate in the four `ssl-ca-data` forms without the codec under test. */
 export function caDataForms(certificate: TestCertificate) {
   return {
     hexPem: Buffer.from(certificate.pem).toString('hex'),

@@ -18,10 +18,18 @@ interface Run {
 /** Runs the real command-line entry point, as `xpra-sessions ARGS...` would. */
 function cli(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', ...args],
+      { cwd: root },
+      (error, stdout, stderr) => {
+        let code = 0;
+        if (error) {
+          code = typeof error.code === 'number' ? error.code : -1;
+        }
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -31,13 +39,19 @@ describe('xpra-sessions validate', () => {
   it('exits 0 for a clean file', async () => {
     const run = await cli('validate', path.join(corpus, 'good-ssl.xpra'));
     assert.equal(run.code, 0);
-    assert.equal(run.stdout, `${path.join(corpus, 'good-ssl.xpra')}:8:1: info: 'encodings' is a list option: each line adds one value.\n`);
+    assert.equal(
+      run.stdout,
+      `${path.join(corpus, 'good-ssl.xpra')}:8:1: info: 'encodings' is a list option: each line adds one value.\n`,
+    );
   });
 
   it('exits 0 with only warnings', async () => {
     const run = await cli('validate', path.join(corpus, 'insecure.xpra'));
     assert.equal(run.code, 0);
-    assert.match(run.stdout, /insecure\.xpra:4:10: warning: 'password' stores a password in clear text/);
+    assert.match(
+      run.stdout,
+      /insecure\.xpra:4:10: warning: 'password' stores a password in clear text/,
+    );
   });
 
   it('exits 1 and prints each error', async () => {
@@ -48,12 +62,20 @@ describe('xpra-sessions validate', () => {
     for (const line of lines) {
       assert.match(line, LINE);
     }
-    assert.ok(lines.includes(`${file}:4:1: error: 'mode' is repeated. xpra turns repeated keys into a list, rejects it and drops every value, so the default 'tcp' is used. Keep one line.`));
+    assert.ok(
+      lines.includes(
+        `${file}:4:1: error: 'mode' is repeated. xpra turns repeated keys into a list, rejects it and drops every value, so the default 'tcp' is used. Keep one line.`,
+      ),
+    );
     assert.equal(lines.length, 4);
   });
 
   it('exits 1 when any file has an error', async () => {
-    const run = await cli('validate', path.join(corpus, 'good-ssl.xpra'), path.join(corpus, 'typos.xpra'));
+    const run = await cli(
+      'validate',
+      path.join(corpus, 'good-ssl.xpra'),
+      path.join(corpus, 'typos.xpra'),
+    );
     assert.equal(run.code, 1);
     assert.match(run.stdout, /typos\.xpra:1:1: error: Unknown key 'Mode'/);
   });
@@ -113,7 +135,10 @@ describe('xpra-sessions hex-ca', () => {
   });
 
   it('encodes a DER file the same way', async () => {
-    assert.equal((await cli('hex-ca', 'encode', derFile)).stdout, `${Buffer.from(pem).toString('hex')}\n`);
+    assert.equal(
+      (await cli('hex-ca', 'encode', derFile)).stdout,
+      `${Buffer.from(pem).toString('hex')}\n`,
+    );
   });
 
   it('encodes hex of DER', async () => {
@@ -121,8 +146,14 @@ describe('xpra-sessions hex-ca', () => {
   });
 
   it('encodes base64 forms', async () => {
-    assert.equal((await cli('hex-ca', pemFile, '--base64')).stdout, `${Buffer.from(pem).toString('base64')}\n`);
-    assert.equal((await cli('hex-ca', pemFile, '--der', '--base64')).stdout, `base64:${der.toString('base64')}\n`);
+    assert.equal(
+      (await cli('hex-ca', pemFile, '--base64')).stdout,
+      `${Buffer.from(pem).toString('base64')}\n`,
+    );
+    assert.equal(
+      (await cli('hex-ca', pemFile, '--der', '--base64')).stdout,
+      `base64:${der.toString('base64')}\n`,
+    );
   });
 
   it('decodes every form back to PEM', async () => {

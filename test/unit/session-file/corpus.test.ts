@@ -16,7 +16,10 @@ describe('session-file corpus', () => {
     it(`reports what ${name} expects`, () => {
       const bytes = readFileSync(path.join(corpus, name));
       const found = validateSessionFileBytes(bytes, { xpraVersion: 'any' })
-        .map((diagnostic) => `${diagnostic.severity} ${diagnostic.code} ${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`)
+        .map(
+          (diagnostic) =>
+            `${diagnostic.severity} ${diagnostic.code} ${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`,
+        )
         .sort();
       assert.deepEqual(found, expectations(bytes.toString('utf8')));
     });

@@ -29,15 +29,24 @@ describe('session-file parser', () => {
 
   it('treats only # and ! lines as comments', () => {
     const parsed = parseSessionFile('# one\n  ! two\n; three\n; host=x\n');
-    assert.deepEqual(parsed.comments.map((comment) => comment.line), [0, 1]);
-    assert.deepEqual(parsed.skipped.map((line) => line.text), ['; three']);
+    assert.deepEqual(
+      parsed.comments.map((comment) => comment.line),
+      [0, 1],
+    );
+    assert.deepEqual(
+      parsed.skipped.map((line) => line.text),
+      ['; three'],
+    );
     assert.equal(parsed.entries[0].key, '; host');
   });
 
   it('skips lines without or starting with equals', () => {
     const parsed = parseSessionFile('key value\n=value\nkey: value\n');
     assert.equal(parsed.entries.length, 0);
-    assert.deepEqual(parsed.skipped.map((line) => line.reason), ['missing-equals', 'leading-equals', 'missing-equals']);
+    assert.deepEqual(
+      parsed.skipped.map((line) => line.reason),
+      ['missing-equals', 'leading-equals', 'missing-equals'],
+    );
   });
 
   it('joins continuation lines with a space', () => {
@@ -55,7 +64,10 @@ describe('session-file parser', () => {
   it('drops a trailing backslash on the last line', () => {
     const parsed = parseSessionFile('port=1\\\n');
     assert.equal(parsed.entries[0].value, '1');
-    assert.deepEqual(parsed.danglingContinuation, { start: { line: 0, character: 6 }, end: { line: 0, character: 7 } });
+    assert.deepEqual(parsed.danglingContinuation, {
+      start: { line: 0, character: 6 },
+      end: { line: 0, character: 7 },
+    });
   });
 
   it('accepts LF, CRLF and lone CR', () => {
@@ -77,15 +89,27 @@ describe('session-file parser', () => {
 
   it('records key and value ranges', () => {
     const entry = parseSessionFile('\n  mode = ssl \n').entries[0];
-    assert.deepEqual(entry.keyRange, { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } });
-    assert.deepEqual(entry.valueRange, { start: { line: 1, character: 9 }, end: { line: 1, character: 12 } });
+    assert.deepEqual(entry.keyRange, {
+      start: { line: 1, character: 2 },
+      end: { line: 1, character: 6 },
+    });
+    assert.deepEqual(entry.valueRange, {
+      start: { line: 1, character: 9 },
+      end: { line: 1, character: 12 },
+    });
   });
 
   it('maps value ranges across continuation lines', () => {
     const entry = parseSessionFile('ssl-ca-data=abc\\\n  def\n').entries[0];
     assert.equal(entry.value, 'abc def');
-    assert.deepEqual(entry.valueRange, { start: { line: 0, character: 12 }, end: { line: 1, character: 5 } });
-    assert.deepEqual(entry.range, { start: { line: 0, character: 0 }, end: { line: 1, character: 5 } });
+    assert.deepEqual(entry.valueRange, {
+      start: { line: 0, character: 12 },
+      end: { line: 1, character: 5 },
+    });
+    assert.deepEqual(entry.range, {
+      start: { line: 0, character: 0 },
+      end: { line: 1, character: 5 },
+    });
   });
 
   it('keeps the value empty after a bare equals', () => {

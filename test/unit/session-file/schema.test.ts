@@ -3,7 +3,13 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  OPTIONS, VERSIONS, allowedValuesIn, formatVersions, getOption, isKeyAvailable, suggest,
+  OPTIONS,
+  VERSIONS,
+  allowedValuesIn,
+  formatVersions,
+  getOption,
+  isKeyAvailable,
+  suggest,
 } from '../../../src/session-file';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -19,10 +25,25 @@ describe('option schema', () => {
   });
 
   it('marks the session keys', () => {
-    const sessionKeys = [...OPTIONS.values()].filter((option) => option.sessionKey).map((option) => option.name).sort();
+    const sessionKeys = [...OPTIONS.values()]
+      .filter((option) => option.sessionKey)
+      .map((option) => option.name)
+      .sort();
     assert.deepEqual(sessionKeys, [
-      'autoconnect', 'display', 'host', 'mode', 'password', 'path', 'port', 'proxy_host', 'proxy_key',
-      'proxy_password', 'proxy_port', 'proxy_username', 'ssh_port', 'username',
+      'autoconnect',
+      'display',
+      'host',
+      'mode',
+      'password',
+      'path',
+      'port',
+      'proxy_host',
+      'proxy_key',
+      'proxy_password',
+      'proxy_port',
+      'proxy_username',
+      'ssh_port',
+      'username',
     ]);
   });
 
@@ -70,7 +91,10 @@ describe('did you mean', () => {
   });
 
   it('finds separator mistakes', () => {
-    assert.deepEqual(suggest('compression-level', keys), { value: 'compression_level', kind: 'separator' });
+    assert.deepEqual(suggest('compression-level', keys), {
+      value: 'compression_level',
+      kind: 'separator',
+    });
     assert.deepEqual(suggest('ssl_ca_data', keys), { value: 'ssl-ca-data', kind: 'separator' });
   });
 

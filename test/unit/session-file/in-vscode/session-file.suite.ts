@@ -13,12 +13,17 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'xpra-sessions.xpra-sessions';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 20000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -41,11 +46,29 @@ suite('Xpra session files in VS Code', () => {
     await extension.activate();
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'xpra-language-it-'));
     caFile = path.join(folder, 'ca.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30',
-      '-subj', '/CN=Integration Test CA', '-keyout', path.join(folder, 'ca.key'), '-out', caFile,
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=Integration Test CA',
+        '-keyout',
+        path.join(folder, 'ca.key'),
+        '-out',
+        caFile,
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      { stdio: 'ignore' },
+    );
     caPem = fs.readFileSync(caFile, 'utf8');
   });
 
@@ -63,16 +86,26 @@ suite('Xpra session files in VS Code', () => {
   }
 
   test('broken file shows the expected diagnostics', async () => {
-    const document = await open('broken.xpra', 'mode=ssl\nhost=localhost\nport=70000\nssh-port=22\nautoconnect=yes\nautoconnect=no\n');
+    const document = await open(
+      'broken.xpra',
+      'mode=ssl\nhost=localhost\nport=70000\nssh-port=22\nautoconnect=yes\nautoconnect=no\n',
+    );
     assert.equal(document.languageId, 'xpra');
     const diagnostics = await waitFor('diagnostics', () => {
       const found = vscode.languages.getDiagnostics(document.uri);
       return found.length >= 3 ? found : undefined;
     });
     const summary = diagnostics
-      .map((item) => `${vscode.DiagnosticSeverity[item.severity]} ${String(item.code)} ${item.range.start.line}:${item.range.start.character}`)
+      .map(
+        (item) =>
+          `${vscode.DiagnosticSeverity[item.severity]} ${String(item.code)} ${item.range.start.line}:${item.range.start.character}`,
+      )
       .sort();
-    assert.deepEqual(summary, ['Error duplicate-key 5:0', 'Error misspelled-key 3:0', 'Error port-out-of-range 2:5']);
+    assert.deepEqual(summary, [
+      'Error duplicate-key 5:0',
+      'Error misspelled-key 3:0',
+      'Error port-out-of-range 2:5',
+    ]);
     assert.ok(diagnostics.every((item) => item.source === 'xpra'));
   });
 
@@ -89,8 +122,15 @@ suite('Xpra session files in VS Code', () => {
 
   test('hover shows the certificate subject', async () => {
     const hex = Buffer.from(caPem).toString('hex');
-    const document = await open('hover.xpra', `mode=ssl\nhost=localhost\nport=10000\nssl-ca-data=${hex}\n`);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(3, 20));
+    const document = await open(
+      'hover.xpra',
+      `mode=ssl\nhost=localhost\nport=10000\nssl-ca-data=${hex}\n`,
+    );
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(3, 20),
+    );
     const text = hoverText(hovers);
     assert.match(text, /CN=Integration Test CA/);
     assert.match(text, /hex of PEM/);
@@ -99,18 +139,33 @@ suite('Xpra session files in VS Code', () => {
 
   test('hover documents a key', async () => {
     const document = await open('key-hover.xpra', 'mode=ssl\nhost=localhost\nport=10000\n');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(0, 1));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      new vscode.Position(0, 1),
+    );
     assert.match(hoverText(hovers), /\*\*mode\*\*/);
   });
 
   test('code action inlines the CA file as hex', async () => {
-    const document = await open('inline.xpra', `mode=ssl\nhost=localhost\nport=10000\nssl-ca-certs=${caFile}\n`);
+    const document = await open(
+      'inline.xpra',
+      `mode=ssl\nhost=localhost\nport=10000\nssl-ca-certs=${caFile}\n`,
+    );
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider', document.uri, new vscode.Range(3, 0, 3, 0),
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      new vscode.Range(3, 0, 3, 0),
     );
     const inline = actions.find((action) => action.title === 'Inline the CA file as ssl-ca-data');
-    assert.ok(inline?.command, `no inline action among: ${actions.map((action) => action.title).join(', ')}`);
-    await vscode.commands.executeCommand(inline.command.command, ...(inline.command.arguments ?? []));
+    assert.ok(
+      inline?.command,
+      `no inline action among: ${actions.map((action) => action.title).join(', ')}`,
+    );
+    await vscode.commands.executeCommand(
+      inline.command.command,
+      ...(inline.command.arguments ?? []),
+    );
     const expected = `ssl-ca-data=${Buffer.from(caPem).toString('hex')}`;
     await waitFor('the inserted hex', () => document.getText().includes(expected));
     assert.equal(document.lineAt(3).text, expected);
@@ -120,7 +175,9 @@ suite('Xpra session files in VS Code', () => {
     const document = await open('fix.xpra', 'mode=ssl\nhost=localhost\nport=10000\nssh-port=22\n');
     await waitFor('the diagnostic', () => vscode.languages.getDiagnostics(document.uri).length > 0);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider', document.uri, new vscode.Range(3, 0, 3, 0),
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      new vscode.Range(3, 0, 3, 0),
     );
     const fix = actions.find((action) => action.title === "Change to 'ssh_port'");
     assert.ok(fix?.edit);
@@ -129,19 +186,46 @@ suite('Xpra session files in VS Code', () => {
   });
 
   test('completion offers keys and values', async () => {
-    const document = await open('complete.xpra', 'mode=ssl\nhost=localhost\nport=10000\nssl-server-verify-mode=\nssl-ca\n');
-    const values = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(3, 23));
-    const labels = values.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+    const document = await open(
+      'complete.xpra',
+      'mode=ssl\nhost=localhost\nport=10000\nssl-server-verify-mode=\nssl-ca\n',
+    );
+    const values = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      document.uri,
+      new vscode.Position(3, 23),
+    );
+    const labels = values.items.map((item) =>
+      typeof item.label === 'string' ? item.label : item.label.label,
+    );
     assert.ok(labels.includes('required'), labels.join(', '));
-    const keys = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, new vscode.Position(4, 6));
-    const keyLabels = keys.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+    const keys = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      document.uri,
+      new vscode.Position(4, 6),
+    );
+    const keyLabels = keys.items.map((item) =>
+      typeof item.label === 'string' ? item.label : item.label.label,
+    );
     assert.ok(keyLabels.includes('ssl-ca-data'));
   });
 
   test('outline groups the keys', async () => {
-    const document = await open('outline.xpra', 'mode=ssl\nhost=localhost\nport=10000\nssl-ca-certs=/etc/ca.pem\nquality=50\n');
-    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
-    assert.deepEqual(symbols.map((symbol) => symbol.name), ['Connection', 'TLS', 'Options']);
-    assert.deepEqual(symbols[0].children.map((symbol) => symbol.name), ['mode', 'host', 'port']);
+    const document = await open(
+      'outline.xpra',
+      'mode=ssl\nhost=localhost\nport=10000\nssl-ca-certs=/etc/ca.pem\nquality=50\n',
+    );
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>(
+      'vscode.executeDocumentSymbolProvider',
+      document.uri,
+    );
+    assert.deepEqual(
+      symbols.map((symbol) => symbol.name),
+      ['Connection', 'TLS', 'Options'],
+    );
+    assert.deepEqual(
+      symbols[0].children.map((symbol) => symbol.name),
+      ['mode', 'host', 'port'],
+    );
   });
 });
