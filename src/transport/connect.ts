@@ -158,6 +158,8 @@ function judge(
     checkedHost: built.checkedHost,
     chain: result.chain,
     clientCertificateSent: built.clientCertificateSent,
+    protocol: result.protocol,
+    cipher: result.cipher,
   };
   const pin = applyPin(built.pinnedFingerprint, result.chain[0], result.failure, context);
   switch (pin.kind) {

@@ -27,6 +27,9 @@ export interface TlsFailureContext {
   /** Server certificate first, then its issuers as far as they are known. */
   chain: CertificateSummary[];
   clientCertificateSent: boolean;
+  /** Negotiated version and cipher, when the handshake got that far. */
+  protocol?: string;
+  cipher?: string;
   now?: Date;
 }
 
@@ -37,6 +40,8 @@ export class TlsVerificationError extends Error {
   readonly checkedHost: string;
   readonly chain: CertificateSummary[];
   readonly peerCertificate?: CertificateSummary;
+  readonly protocol?: string;
+  readonly cipher?: string;
 
   constructor(
     readonly check: TlsCheck,
@@ -52,6 +57,8 @@ export class TlsVerificationError extends Error {
     this.checkedHost = context.checkedHost;
     this.chain = context.chain;
     this.peerCertificate = context.chain[0];
+    this.protocol = context.protocol;
+    this.cipher = context.cipher;
   }
 
   /** Returns the message followed by the certificate facts, one per line, for logs and details views. */
@@ -60,12 +67,20 @@ export class TlsVerificationError extends Error {
     if (this.nodeCode) {
       lines.push(`code: ${this.nodeCode}`);
     }
+    if (this.protocol) {
+      lines.push(`negotiated: ${this.protocol} ${this.cipher ?? ''}`.trimEnd());
+    } else {
+      lines.push(`offered: ${OFFERED_VERSIONS}`);
+    }
     this.chain.forEach((certificate, depth) => {
       lines.push(...describeCertificate(certificate, depth));
     });
     return lines.join('\n');
   }
 }
+
+/** The protocol versions this client offers, as set in tls-options.ts. */
+export const OFFERED_VERSIONS = 'TLS 1.2 and TLS 1.3';
 
 export type ConnectionErrorCode = 'timeout' | 'aborted' | 'closed' | 'network';
 
@@ -81,7 +96,8 @@ export class ConnectionError extends Error {
   }
 }
 
-function describeCertificate(certificate: CertificateSummary, depth: number): string[] {
+/** Describes one certificate of a chain in indented lines, for logs and reports. */
+export function describeCertificate(certificate: CertificateSummary, depth: number): string[] {
   const names = certificate.subjectAltNames.length > 0 ? certificate.subjectAltNames.join(', ') : 'none';
   return [
     `certificate ${depth}: ${certificate.subject}`,

@@ -102,7 +102,17 @@ class HandshakeAttempt {
       checkedHost: this.built.checkedHost,
       chain: this.chain,
       clientCertificateSent: this.built.clientCertificateSent,
+      ...this.negotiated(),
     };
+  }
+
+  private negotiated(): { protocol?: string; cipher?: string } {
+    const protocol = this.socket?.getProtocol();
+    const cipher = this.socket?.getCipher()?.name;
+    if (!protocol || protocol === 'unknown') {
+      return {};
+    }
+    return { protocol, ...(cipher ? { cipher } : {}) };
   }
 
   private readonly onSecureConnect = (): void => {

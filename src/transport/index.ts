@@ -26,7 +26,9 @@ export {
 } from './tls-options';
 export {
   ConnectionError,
+  OFFERED_VERSIONS,
   TlsVerificationError,
+  describeCertificate,
   handshakeError,
   verificationError,
   type ConnectionErrorCode,
@@ -43,3 +45,4 @@ export {
   type TransportLogger,
 } from './connect';
 export { applyPin, normalizeFingerprint, type PinResult } from './pin';
+export { formatTlsCheck, strictVerifierProblems } from './report';

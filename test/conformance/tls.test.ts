@@ -22,6 +22,8 @@ import {
   ConnectionError,
   connectTls,
   encodeCaData,
+  formatTlsCheck,
+  strictVerifierProblems,
   summarizeCertificate,
   TlsVerificationError,
   type TlsConnection,
@@ -229,6 +231,8 @@ describe('connectTls against node:tls servers', () => {
         /^certificate is issued for other\.test, not localhost$/,
       );
       assert.equal(error.checkedHost, 'localhost');
+      assert.equal(error.protocol, 'TLSv1.3');
+      assert.match(error.describe(), /^negotiated: TLSv1\.3 /m);
       const named = await connectAndClose('127.0.0.1', server.port, { ...trusted(), serverHostname: 'other.test' });
       assert.equal(named.checkedHost, 'other.test');
       assert.equal(server.handshakes.at(-1)?.servername, 'other.test');
@@ -330,6 +334,12 @@ describe('connectTls against node:tls servers', () => {
         verifyMode: 'required', caData: encodeCaData(lenient.certPem, 'hex-der'),
       });
       assert.equal(result.chain.at(-1)?.basicConstraintsCritical, false);
+      const check = await checkTls({ host: '127.0.0.1', port: server.port }, {
+        verifyMode: 'required', caData: encodeCaData(lenient.certPem, 'hex-der'),
+      }, { timeoutMs: TIMEOUT_MS });
+      assert.equal(check.verified, true);
+      assert.equal(strictVerifierProblems(check.chain).length, 2);
+      assert.match(formatTlsCheck(check), /note: xpra's own client rejects this chain/);
     });
   });
 
