@@ -68,6 +68,7 @@ export async function attach(options: AttachOptions): Promise<XpraSession> {
       username: target.username,
       tls: !connection.insecurePlain,
       timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
+      limitMs: timeoutMs,
       getPassword: options.getPassword,
       logger,
     }).finally(() => options.signal?.removeEventListener('abort', onAbort));

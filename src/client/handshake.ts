@@ -33,7 +33,10 @@ export interface HandshakeParameters {
   port: number;
   username?: string;
   tls: boolean;
+  /** Time left for the handshake, in ms. */
   timeoutMs: number;
+  /** The whole attach limit, in ms, named in the timeout message. */
+  limitMs: number;
   getPassword: AttachOptions['getPassword'];
   logger: Logger;
 }
@@ -68,7 +71,7 @@ class Handshake {
   }
 
   private startTimer(): void {
-    const seconds = this.parameters.timeoutMs / 1000;
+    const seconds = this.parameters.limitMs / 1000;
     this.timer = setTimeout(() => {
       this.fail(new AttachError(`timed out after ${seconds} s waiting for the server hello`));
       this.parameters.channel.destroy();
