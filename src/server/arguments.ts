@@ -16,6 +16,8 @@ export interface ServerLayout {
   emptyCaDir: string;
   /** Private folder used as XDG_RUNTIME_DIR when the environment has none. */
   runtimeDir: string;
+  /** Private xpra configuration folder, see xpra-config.ts. */
+  configDir: string;
   passwordFile?: string;
 }
 
@@ -76,32 +78,40 @@ export function buildServerArguments(layout: ServerLayout, base: NodeJS.ProcessE
  * trust store (SSL_CERT_FILE, SSL_CERT_DIR) next to `--ssl-ca-certs` when it verifies client
  * certificates, so any client certificate from a public CA would pass. Pointing both
  * variables at our CA and an empty folder leaves our CA as the only trust anchor.
+ * XPRA_USER_CONF_DIRS names the private configuration folder.
  */
 export function buildServerEnvironment(
   layout: ServerLayout,
   base: NodeJS.ProcessEnv,
 ): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, SSL_CERT_FILE: layout.caCertFile, SSL_CERT_DIR: layout.emptyCaDir };
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    SSL_CERT_FILE: layout.caCertFile,
+    SSL_CERT_DIR: layout.emptyCaDir,
+    XPRA_USER_CONF_DIRS: layout.configDir,
+  };
   if (!env.XDG_RUNTIME_DIR) {
     env.XDG_RUNTIME_DIR = layout.runtimeDir;
   }
   return env;
 }
 
+/** Variables that `buildServerEnvironment` overrides and the started commands get back. */
+const OVERRIDDEN_VARIABLES = ['SSL_CERT_FILE', 'SSL_CERT_DIR', 'XPRA_USER_CONF_DIRS'];
+
 /**
  * Returns the `--exec-wrapper` command that gives the commands started inside the server
- * the original SSL_CERT_FILE and SSL_CERT_DIR, or none when `base` has none. xpra splits
+ * the original values of the overridden variables, or unsets those `base` lacks. xpra splits
  * it like a POSIX shell, so values are single-quoted. `env` needs an absolute path because
  * xpra 3.1.3 resolves a bare wrapper name against the server's working folder.
  */
 export function childEnvironmentWrapper(base: NodeJS.ProcessEnv): string {
   const envCommand = ['/usr/bin/env', '/bin/env'].find((file) => existsSync(file)) ?? 'env';
-  const words = [envCommand];
-  for (const name of ['SSL_CERT_FILE', 'SSL_CERT_DIR']) {
-    const value = base[name];
-    words.push(value === undefined ? `-u ${name}` : shellQuote(`${name}=${value}`));
-  }
-  return words.join(' ');
+  // env takes its options before the first assignment, so every -u comes first.
+  const unsets = OVERRIDDEN_VARIABLES.filter((name) => base[name] === undefined).map((name) => `-u ${name}`);
+  const assignments = OVERRIDDEN_VARIABLES.filter((name) => base[name] !== undefined)
+    .map((name) => shellQuote(`${name}=${base[name]}`));
+  return [envCommand, ...unsets, ...assignments].join(' ');
 }
 
 function shellQuote(word: string): string {

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, openSync, closeSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureLocalCertificates, type LocalCertificatePaths } from './certificates';
 import { buildServerArguments, buildServerEnvironment, type ServerLayout } from './arguments';
@@ -14,6 +15,7 @@ import {
 import { terminateProcess } from './stop';
 import { SERVER_MODES, type LocalServer, type ServerMode, type StartOptions } from './types';
 import { commandProgram, findExecutable, findXpra } from './xpra';
+import { writePrivateConfig } from './xpra-config';
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const DEFAULT_START_COMMAND = 'xterm';
@@ -79,7 +81,7 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
   const id = `display-${display}`;
   const dir = serverDir(request.stateDir, id);
   await fs.rm(dir, { recursive: true, force: true });
-  const layout = await prepareLayout(dir, { display, port, mode, start, certificates });
+  const layout = await prepareLayout(dir, { display, port, mode, start, certificates, env });
 
   const server: LocalServer = {
     id, pid: 0, display, host: '127.0.0.1', port, mode,
@@ -98,7 +100,9 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
   const args = buildServerArguments(layout, env);
   log?.info('server', `starting xpra on :${display}, ${mode} socket 127.0.0.1:${port}, running '${start}'`);
   log?.debug('server', `${xpra} ${args.join(' ')}`);
-  const child = spawnDetached(xpra, args, buildServerEnvironment(layout, env), server.logFile, dir);
+  // The started commands inherit xpra's working folder, so a terminal opens in the home folder.
+  const home = env.HOME || os.homedir();
+  const child = spawnDetached(xpra, args, buildServerEnvironment(layout, env), server.logFile, home);
   server.pid = child.process.pid ?? 0;
   if (server.pid > 0) {
     await writeState(server, dir);
@@ -192,6 +196,7 @@ interface LayoutRequest {
   mode: LocalServer['mode'];
   start: string;
   certificates: { caCert: string; serverCert: string; serverKey: string };
+  env: NodeJS.ProcessEnv;
 }
 
 /** Creates the server's private folders, and its password file in `tcp` mode. */
@@ -207,10 +212,12 @@ async function prepareLayout(dir: string, request: LayoutRequest): Promise<Serve
     socketDir: path.join(dir, 'sockets'),
     emptyCaDir: path.join(dir, 'no-default-ca'),
     runtimeDir: path.join(dir, 'runtime'),
+    configDir: path.join(dir, 'xpra-config'),
   };
-  for (const folder of [dir, layout.socketDir, layout.emptyCaDir, layout.runtimeDir]) {
+  for (const folder of [dir, layout.socketDir, layout.emptyCaDir, layout.runtimeDir, layout.configDir]) {
     await makePrivateDir(folder);
   }
+  await writePrivateConfig(layout.configDir, request.env);
   if (request.mode === 'tcp') {
     layout.passwordFile = path.join(dir, 'password');
     await fs.writeFile(layout.passwordFile, randomBytes(32).toString('hex'), { mode: 0o600 });

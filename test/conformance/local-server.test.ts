@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { PNG } from 'pngjs';
 import { createCertificateAuthority, issueCertificate } from '../../src/server/certificates';
 import {
   ServerStartError, XpraMissingError, listLocalServers, startLocalServer, stopLocalServer,
@@ -196,6 +197,36 @@ async function writeForeignClient(dir: string): Promise<{ caFile: string; certFi
   return { caFile: write('foreign-ca.pem', ca.certPem), certFile: write('foreign.pem', client.certPem), keyFile: write('foreign-key.pem', client.keyPem) };
 }
 
+/** Returns the class of every window on the server, from `xpra info`. */
+async function listWindowClasses(server: LocalServer): Promise<string[]> {
+  const result = await run('xpra', ['info', `ssl:127.0.0.1:${server.port}`, `--ssl-ca-cert=${server.caCertFile}`,
+    `--ssl-cert=${server.clientCertFile}`, `--ssl-key=${server.clientKeyFile}`]);
+  const classes: string[] = [];
+  for (const match of result.stdout.matchAll(/^windows\.\d+\.class-instance=\('([^']*)'/gm)) {
+    classes.push(match[1]);
+  }
+  return classes;
+}
+
+function commandName(pid: number): string {
+  try {
+    return path.basename(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]);
+  } catch {
+    return '';
+  }
+}
+
+function readEnvironment(pid: number): Map<string, string> {
+  const environment = new Map<string, string>();
+  for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+    const separator = entry.indexOf('=');
+    if (separator > 0) {
+      environment.set(entry.slice(0, separator), entry.slice(separator + 1));
+    }
+  }
+  return environment;
+}
+
 async function stopQuietly(server: LocalServer | undefined): Promise<void> {
   if (server && isAlive(server.pid)) {
     await stopLocalServer(server).catch(() => undefined);
@@ -291,6 +322,45 @@ describe('local server in ssl mode', () => {
     assert.match(outcome, /^error: .*(unknown ca|alert)/i);
   });
 
+  test('start command is the only window', async () => {
+    let windows: string[] = [];
+    const deadline = Date.now() + 15_000;
+    while (windows.length === 0 && Date.now() < deadline) {
+      windows = await listWindowClasses(server);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    // The distribution's `start = /etc/X11/Xsession true` would add an xmessage dialog.
+    assert.deepEqual(windows, ['xterm']);
+  });
+
+  test('start command gets the caller environment', () => {
+    const xterm = processTree(server.pid).find((pid) => commandName(pid) === 'xterm');
+    assert.ok(xterm, 'no xterm below the server process');
+    const environment = readEnvironment(xterm);
+    assert.equal(environment.get('SSL_CERT_FILE'), process.env.SSL_CERT_FILE);
+    assert.equal(environment.get('SSL_CERT_DIR'), process.env.SSL_CERT_DIR);
+    assert.equal(environment.has('XPRA_USER_CONF_DIRS'), false);
+    assert.equal(environment.get('DISPLAY'), `:${server.display}`);
+    assert.equal(readlinkSync(`/proc/${xterm}/cwd`), process.env.HOME || homedir());
+  });
+
+  test('engine attaches and paints the xterm', async () => {
+    const screenshot = path.join(stateDir, 'screenshot.png');
+    const result = await runCli(['attach', server.uri, '--ssl-ca-cert', server.caCertFile,
+      '--ssl-cert', server.clientCertFile, '--ssl-key', server.clientKeyFile,
+      '--screenshot', screenshot, '--timeout', '20']);
+    assert.equal(result.code, 0, result.stderr);
+    const png = PNG.sync.read(readFileSync(screenshot));
+    let dark = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      if (png.data[i] < 128 && png.data[i + 1] < 128 && png.data[i + 2] < 128) {
+        dark += 1;
+      }
+    }
+    assert.ok(png.width > 0 && png.height > 0);
+    assert.ok(dark > 20, `only ${dark} dark pixels: the xterm prompt did not paint`);
+  });
+
   test('list shows the server as ours', async () => {
     const listed = await listLocalServers(stateDir, { includeOthers: false });
     assert.equal(listed.length, 1);
@@ -299,7 +369,7 @@ describe('local server in ssl mode', () => {
 });
 
 describe('local server trust store', () => {
-  let stateDir: string;
+  const stateDir = temporaryDir('trust');
   let server: LocalServer | undefined;
 
   after(async () => {
@@ -308,7 +378,6 @@ describe('local server trust store', () => {
   });
 
   test('default CA store does not admit clients', async () => {
-    stateDir = temporaryDir('trust');
     const foreign = await writeForeignClient(stateDir);
     // xpra loads OpenSSL's default store for client certificates. Here that store contains
     // the foreign CA, as a system store contains public CAs.
