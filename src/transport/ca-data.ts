@@ -10,7 +10,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 
-export type CaDataErrorCode = 'empty' | 'whitespace' | 'invalid-hex' | 'odd-length' | 'invalid-base64' | 'not-a-certificate';
+export type CaDataErrorCode = 'empty' | 'too-long' | 'whitespace' | 'invalid-hex' | 'odd-length' | 'invalid-base64' | 'not-a-certificate';
 
 /** An `ssl-ca-data` value that cannot be decoded, with a code for diagnostics. */
 export class CaDataError extends Error {
@@ -35,7 +35,15 @@ export interface DecodedCaData {
   prefix: CaDataPrefix;
   /** Content of the hex or base64: PEM text (xpra up to 6.0) or DER bytes (xpra 6.1+). */
   content: 'pem' | 'der';
+  /** The PEM text also contains a private key, which does not belong in a shared value. */
+  containsPrivateKey: boolean;
 }
+
+/**
+ * Longest value decoded, in characters. Hex of a PEM bundle of all 144 roots in node 20's
+ * tls.rootCertificates is 432,472 characters, so real values stay far below this limit.
+ */
+export const MAX_CA_DATA_LENGTH = 4 * 1024 * 1024;
 
 const HEX_DIGITS = /^[0-9a-fA-F]*$/;
 const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -52,6 +60,9 @@ export function inspectCaData(value: string): DecodedCaData {
   if (text.length === 0) {
     throw new CaDataError('empty', 'ssl-ca-data is empty');
   }
+  if (text.length > MAX_CA_DATA_LENGTH) {
+    throw new CaDataError('too-long', `ssl-ca-data is too long: ${text.length} characters, at most ${MAX_CA_DATA_LENGTH}`);
+  }
   const space = text.search(/\s/);
   if (space >= 0) {
     throw new CaDataError(
@@ -62,7 +73,8 @@ export function inspectCaData(value: string): DecodedCaData {
   const { bytes, encoding, prefix } = decodeText(text);
   const { certificates, content } = parseCertificates(bytes);
   const pem = certificates.map((certificate) => certificate.toString()).join('');
-  return { pem, certificates, encoding, prefix, content };
+  const containsPrivateKey = content === 'pem' && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(bytes.toString('latin1'));
+  return { pem, certificates, encoding, prefix, content, containsPrivateKey };
 }
 
 function decodeText(text: string): { bytes: Buffer; encoding: CaDataEncoding; prefix: CaDataPrefix } {

@@ -4,6 +4,7 @@
  */
 export {
   CaDataError,
+  MAX_CA_DATA_LENGTH,
   decodeCaData,
   encodeCaData,
   inspectCaData,

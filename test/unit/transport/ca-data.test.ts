@@ -2,7 +2,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { createCertificateAuthority } from '../../../src/server/certificates';
-import { CaDataError, decodeCaData, encodeCaData, inspectCaData } from '../../../src/transport';
+import { CaDataError, decodeCaData, encodeCaData, inspectCaData, MAX_CA_DATA_LENGTH } from '../../../src/transport';
 
 function expectCode(value: string, code: string): void {
   assert.throws(
@@ -126,6 +126,18 @@ describe('ssl-ca-data codec', () => {
     expectCode(Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').toString('hex'), 'not-a-certificate');
     expectCode(der.subarray(0, der.length - 10).toString('hex'), 'not-a-certificate');
     expectCode('3003020101', 'not-a-certificate');
+  });
+
+  it('rejects a value over the length limit', () => {
+    expectCode('0'.repeat(MAX_CA_DATA_LENGTH + 2), 'too-long');
+  });
+
+  it('flags a private key inside the value', async () => {
+    const pair = await createCertificateAuthority({ commonName: 'Leaky CA' });
+    const leaky = inspectCaData(Buffer.from(pair.certPem + pair.keyPem).toString('hex'));
+    assert.equal(leaky.containsPrivateKey, true);
+    assert.equal(leaky.certificates.length, 1);
+    assert.equal(inspectCaData(Buffer.from(pem).toString('hex')).containsPrivateKey, false);
   });
 
   it('rejects PEM without certificates when encoding', () => {
