@@ -63,11 +63,9 @@ class ReplayServer {
     );
   }
 
-  listen(): Promise<number> {
+  listen(host = '127.0.0.1'): Promise<number> {
     return new Promise((resolve) => {
-      this.server.listen(0, '127.0.0.1', () =>
-        resolve((this.server.address() as { port: number }).port),
-      );
+      this.server.listen(0, host, () => resolve((this.server.address() as { port: number }).port));
     });
   }
 
@@ -689,5 +687,41 @@ describe('hostile servers', () => {
     await serve(header, async (uri) => {
       await assert.rejects(attach(options(uri)), /maximum packet size/);
     });
+  });
+});
+
+describe('IPv6 loopback', () => {
+  test('attach to [::1] paints', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ipv6-'));
+    const certificates = await makeTestCertificates(dir);
+    const server = new ReplayServer(certificates);
+    const stream = loadStreams().find((candidate) => candidate.name === 'bc1-rencodeplus-lz4');
+    server.reset(stream as Stream);
+    const port = await server.listen('::1');
+    forgetEncoders();
+    try {
+      // The test certificate names localhost and 127.0.0.1, so the name to check is given.
+      const tls = {
+        verifyMode: 'required' as const,
+        caCertFile: certificates.caFile,
+        serverHostname: 'localhost',
+      };
+      const session = await attach({
+        uri: `ssl://[::1]:${port}/`,
+        tls,
+        encodings: [...FRAMEBUFFER_ENCODINGS, 'webp'],
+        desktopSize: [1280, 800],
+        timeoutMs: 5000,
+      });
+      try {
+        const { framebuffer, wid } = await paintFirstFrame(session);
+        assert.ok(framebuffer.painted.has(wid));
+      } finally {
+        session.disconnect();
+      }
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
