@@ -8,6 +8,7 @@ import type { CertificateSummary } from './certificate';
 import { TlsVerificationError } from './errors';
 import { runHandshake, type Handshake, type HandshakeOptions } from './handshake';
 import { applyPin } from './pin';
+import { parseServerUri } from './uri';
 import { buildTlsOptions, type BuiltTlsOptions, type TlsSettings, type TlsTarget } from './tls-options';
 
 /** Levelled, categorised logging. Messages never contain keys or passwords. */
@@ -104,10 +105,16 @@ export interface TlsCheckResult {
 
 /**
  * Connects, verifies, reports the chain and the result, and closes: the check of
- * `openssl s_client -CAfile`. Verification failures are results; socket errors, timeouts
- * and unusable settings still reject.
+ * `openssl s_client -CAfile`. `server` is a URI such as `ssl:host:port` or a host and port.
+ * Verification failures are results. Socket errors, timeouts and unusable settings reject.
  */
-export async function checkTls(target: TlsTarget, settings: TlsSettings, options: ConnectOptions = {}): Promise<TlsCheckResult> {
+export async function checkTls(
+  server: string | TlsTarget,
+  settings: TlsSettings,
+  options: ConnectOptions = {},
+): Promise<TlsCheckResult> {
+  const parsed = typeof server === 'string' ? parseServerUri(server) : server;
+  const target = { host: parsed.host, port: parsed.port };
   const built = await buildOrDestroy(target, { ...settings, verifyMode: 'required' }, options);
   let result: Handshake;
   try {

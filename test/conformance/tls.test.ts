@@ -417,7 +417,8 @@ describe('connectTls against node:tls servers', () => {
       assert.equal(failed.chain[0].subject, 'CN=localhost');
     });
     await withServer({ cert: loopback.certPem, key: loopback.keyPem }, async (server) => {
-      const passed = await checkTls({ host: 'localhost', port: server.port }, trusted(), { timeoutMs: TIMEOUT_MS });
+      const passed = await checkTls(`ssl:localhost:${server.port}`, trusted(), { timeoutMs: TIMEOUT_MS });
+      assert.deepEqual(passed.target, { host: 'localhost', port: server.port });
       assert.equal(passed.verified, true);
       assert.equal(passed.failure, undefined);
       assert.equal(passed.protocol, 'TLSv1.3');
