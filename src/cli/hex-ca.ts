@@ -56,7 +56,7 @@ function execute(args: string[]): number {
 
 function readValue(args: string[]): string {
   if (args.length !== 1) {
-    throw new UsageError('expected exactly one VALUE');
+    throw new UsageError('give exactly one VALUE, or - to read it from standard input');
   }
   return (args[0] === '-' ? readFileSync(0, 'utf8') : args[0]).trim();
 }
@@ -70,7 +70,7 @@ function encode(args: string[]): number {
     throw new UsageError(`unknown option '${unknown[0]}'`);
   }
   if (files.length !== 1) {
-    throw new UsageError('expected exactly one certificate FILE');
+    throw new UsageError('give exactly one certificate FILE');
   }
   const form =
     `${args.includes('--base64') ? 'base64' : 'hex'}-${args.includes('--der') ? 'der' : 'pem'}` as CaDataForm;
@@ -124,7 +124,7 @@ function inspect(value: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Output piped into `head` and the like may close early; that is not an error of this command. */
+/** Ignores a closed output pipe (`| head`), which is not an error of this command. */
 function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
   if (error.code !== 'EPIPE') {
     throw error;

@@ -67,7 +67,7 @@ export async function run(args: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-/** Output piped into `head` and the like may close early; that is not an error of this command. */
+/** Ignores a closed output pipe (`| head`), which is not an error of this command. */
 function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
   if (error.code !== 'EPIPE') {
     throw error;

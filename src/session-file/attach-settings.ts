@@ -26,7 +26,7 @@ export interface SessionAttachSettings {
   /** The clear-text `password` of the file, when it has one. */
   password?: string;
   tls: SessionTlsSettings;
-  /** `ssl-check-hostname=no`; the caller decides whether it honours this. */
+  /** Whether `ssl-check-hostname` asks for the hostname check. The caller decides whether it honours this. */
   checkHostname: boolean;
 }
 

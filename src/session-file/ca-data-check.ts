@@ -180,7 +180,7 @@ function syntaxProblem(value: string): CaDataProblem | undefined {
 const cache = new Map<string, CaDataAnalysis>();
 const CACHE_SIZE = 32;
 
-/** Analyses a value; results are cached by value, because typing elsewhere revalidates it. */
+/** Analyses a value. Results are cached by value, because typing elsewhere revalidates it. */
 export function analyzeCaData(value: string): CaDataAnalysis {
   const cached = cache.get(value);
   if (cached) {

@@ -117,7 +117,7 @@ function setIfAbsent(map: Map<string, string>, key: string, value: string): void
   }
 }
 
-/** One-off suggestion against a short candidate list, such as the values of one option. */
+/** Suggests a value from a short candidate list, such as the allowed values of one option. */
 export function suggest(text: string, candidates: Iterable<string>): Suggestion | undefined {
   return new Suggester(candidates).suggest(text);
 }

@@ -285,7 +285,7 @@ function checkEncryption(context: ValidationContext): void {
   }
 }
 
-/** Makes autoconnect visible: it hides every loader warning, so errors matter more. */
+/** Escalates errors when autoconnect=true, because autoconnect hides every warning xpra prints. */
 export function checkAutoconnect(context: ValidationContext): void {
   const entry = context.last('autoconnect');
   const value = context.scalar('autoconnect');

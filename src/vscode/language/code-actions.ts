@@ -159,7 +159,11 @@ export async function movePasswordToSecrets(
   await vscode.workspace.applyEdit(toWorkspaceEdit(uri, fix.edits));
 }
 
-export async function inlineCaCertificatesCommand(uri: vscode.Uri, index: number): Promise<void> {
+export async function inlineCaCertificatesCommand(
+  logger: Logger,
+  uri: vscode.Uri,
+  index: number,
+): Promise<void> {
   const found = await entryOf(uri, index);
   if (!found || found.entry.key !== 'ssl-ca-certs') {
     return;
@@ -169,6 +173,7 @@ export async function inlineCaCertificatesCommand(uri: vscode.Uri, index: number
     const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(found.entry.value));
     pem = Buffer.from(bytes).toString('utf8');
   } catch (error) {
+    logger.warn('session-file', `cannot read ${found.entry.value}: ${(error as Error).message}`);
     void vscode.window.showErrorMessage(
       `Xpra: cannot read ${found.entry.value}: ${(error as Error).message}`,
     );
@@ -178,13 +183,21 @@ export async function inlineCaCertificatesCommand(uri: vscode.Uri, index: number
     const edit = inlineCaCertificates(found.entry, pem, targetVersion(uri));
     await vscode.workspace.applyEdit(toWorkspaceEdit(uri, [edit]));
   } catch (error) {
+    logger.warn(
+      'session-file',
+      `${found.entry.value} is not a PEM certificate file: ${(error as Error).message}`,
+    );
     void vscode.window.showErrorMessage(
       `Xpra: ${found.entry.value} is not a PEM certificate file: ${(error as Error).message}`,
     );
   }
 }
 
-export async function saveCaDataAsPemCommand(uri: vscode.Uri, index: number): Promise<void> {
+export async function saveCaDataAsPemCommand(
+  logger: Logger,
+  uri: vscode.Uri,
+  index: number,
+): Promise<void> {
   const found = await entryOf(uri, index);
   if (!found || found.entry.key !== 'ssl-ca-data') {
     return;
@@ -193,8 +206,12 @@ export async function saveCaDataAsPemCommand(uri: vscode.Uri, index: number): Pr
   try {
     pem = decodeCaData(found.entry.value);
   } catch (error) {
+    logger.warn(
+      'session-file',
+      `ssl-ca-data of ${uri.fsPath} is invalid: ${(error as Error).message}`,
+    );
     void vscode.window.showErrorMessage(
-      `Xpra: ssl-ca-data does not decode: ${(error as Error).message}`,
+      `Xpra: ssl-ca-data is invalid: ${(error as Error).message}`,
     );
     return;
   }
@@ -207,5 +224,6 @@ export async function saveCaDataAsPemCommand(uri: vscode.Uri, index: number): Pr
     return;
   }
   await vscode.workspace.fs.writeFile(target, Buffer.from(pem, 'utf8'));
+  logger.info('session-file', `saved the ssl-ca-data of ${uri.fsPath} to ${target.fsPath}`);
   void vscode.window.showInformationMessage(`Xpra: saved the CA certificate to ${target.fsPath}.`);
 }

@@ -49,7 +49,7 @@ export class SessionFileDiagnostics implements vscode.Disposable {
     vscode.workspace.textDocuments.forEach((document) => this.opened(document));
   }
 
-  /** The diagnostics of the document's current version, validating now when they are stale. */
+  /** Returns the diagnostics of the document's current version, validating now when they are stale. */
   current(document: vscode.TextDocument): Diagnostic[] {
     const result = this.results.get(document.uri.toString());
     if (result && result.version === document.version) {

@@ -41,32 +41,40 @@ function escapeCell(text: string): string {
 export function caDataHover(entry: Entry): vscode.MarkdownString {
   const analysis = analyzeCaData(entry.value);
   const markdown = new vscode.MarkdownString();
+  markdown.supportThemeIcons = true;
   const count = analysis.certificates.length;
-  markdown.appendMarkdown(
-    `**ssl-ca-data**${analysis.form ? `: ${analysis.form}` : ''}${count > 0 ? `, ${count} certificate${count === 1 ? '' : 's'}` : ''}\n\n`,
-  );
+  let title = '**ssl-ca-data**';
+  if (analysis.form) {
+    title += `: ${analysis.form}`;
+  }
+  if (count > 0) {
+    title += `, ${count} certificate${count === 1 ? '' : 's'}`;
+  }
+  markdown.appendMarkdown(`${title}\n\n`);
+
   for (const problem of analysis.problems) {
     markdown.appendMarkdown('$(error) ');
     markdown.appendText(problem.message);
     markdown.appendMarkdown('\n\n');
   }
+
   const accepted = VERSIONS.filter((version) => analysis.verdicts.get(version)?.accepted);
   const rejected = VERSIONS.filter((version) => !accepted.includes(version));
-  markdown.appendMarkdown(
-    `Accepted by xpra ${accepted.length > 0 ? formatVersions(accepted) : 'no version'}`,
-  );
-  markdown.appendMarkdown(
-    rejected.length > 0 ? `, rejected by ${formatVersions(rejected)}.\n\n` : '.\n\n',
-  );
+  let versions = `Accepted by xpra ${accepted.length > 0 ? formatVersions(accepted) : 'no version'}`;
+  if (rejected.length > 0) {
+    versions += `, rejected by ${formatVersions(rejected)}`;
+  }
+  markdown.appendMarkdown(`${versions}.\n\n`);
+
   analysis.certificates.forEach((certificate, index) => {
-    markdown.appendMarkdown(
-      `${count > 1 ? `**Certificate ${index + 1}**\n\n` : ''}| | |\n|---|---|\n`,
-    );
+    if (count > 1) {
+      markdown.appendMarkdown(`**Certificate ${index + 1}**\n\n`);
+    }
+    markdown.appendMarkdown('| | |\n|---|---|\n');
     for (const fact of describeCertificate(certificate)) {
       markdown.appendMarkdown(`| ${fact.label} | ${escapeCell(fact.value)} |\n`);
     }
     markdown.appendMarkdown('\n');
   });
-  markdown.supportThemeIcons = true;
   return markdown;
 }

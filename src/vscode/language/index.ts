@@ -57,10 +57,10 @@ export function registerSessionFileLanguage(
       movePasswordToSecrets(context.secrets, logger, uri, fix),
     ),
     vscode.commands.registerCommand(INLINE_CA_COMMAND, (uri: vscode.Uri, index: number) =>
-      inlineCaCertificatesCommand(uri, index),
+      inlineCaCertificatesCommand(logger, uri, index),
     ),
     vscode.commands.registerCommand(SAVE_CA_COMMAND, (uri: vscode.Uri, index: number) =>
-      saveCaDataAsPemCommand(uri, index),
+      saveCaDataAsPemCommand(logger, uri, index),
     ),
   );
   logger.debug('session-file', 'registered the xpra session-file language features');

@@ -6,7 +6,7 @@ import { CA_DATA_FORMS, caDataFormFor, insertCaData } from '../../session-file';
 import { summarizeCertificate } from '../../transport';
 import { isSessionDocument, parseDocument, targetVersion, toVscodeRange } from './documents';
 
-/** Reads a certificate file as PEM text; DER files are converted. */
+/** Reads a certificate file as PEM text, converting DER. */
 export function certificateFileToPem(bytes: Uint8Array, name: string): string {
   const text = Buffer.from(bytes).toString('latin1');
   if (text.includes('-----BEGIN CERTIFICATE-----')) {
@@ -57,6 +57,7 @@ export async function insertCaCertificateCommand(
     );
     return applied;
   } catch (error) {
+    logger.warn('session-file', `cannot insert ${file.fsPath}: ${(error as Error).message}`);
     void vscode.window.showErrorMessage(
       `Xpra: cannot insert ${file.fsPath}: ${(error as Error).message}`,
     );
