@@ -1,4 +1,5 @@
 /** The `.xpra` session file that attaches to a local server. */
+import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { ServerMode } from './types';
 
@@ -8,17 +9,29 @@ export interface SessionFileFields {
   host: string;
   port: number;
   caCertPem: string;
+  /** Version of the local xpra as [major, minor], which decides how `ssl-ca-data` is encoded. */
+  xpraVersion?: [number, number];
   clientCertFile: string;
   clientKeyFile: string;
   passwordFile?: string;
 }
 
 /**
- * Formats the session file. `ssl-ca-data` is lower-case hex of the CA's PEM bytes on one
- * line, which xpra 3.1 to 6.0 read. The file is ASCII with LF line ends and no duplicate keys,
+ * Returns `ssl-ca-data` for the CA: lower-case hex on one line, of the PEM bytes for xpra up
+ * to 6.0 and of the DER bytes for 6.1 and later, which pass the decoded bytes to OpenSSL as
+ * DER. Our own client reads both.
+ */
+export function encodeCaData(caCertPem: string, xpraVersion?: [number, number]): string {
+  const [major, minor] = xpraVersion ?? [0, 0];
+  if (major > 6 || (major === 6 && minor >= 1)) {
+    return new X509Certificate(caCertPem).raw.toString('hex');
+  }
+  return Buffer.from(caCertPem, 'ascii').toString('hex');
+}
+
+/**
+ * Formats the session file. The file is ASCII with LF line ends and no duplicate keys,
  * because xpra's launcher reads the locale encoding and rejects repeated keys.
- * NOTE: xpra 6.1 and later expect DER in `ssl-ca-data`; for them a file would need the hex of
- * the DER bytes instead.
  */
 export function formatSessionFile(fields: SessionFileFields): string {
   const lines = [
@@ -27,7 +40,7 @@ export function formatSessionFile(fields: SessionFileFields): string {
     'mode=ssl',
     `host=${fields.host}`,
     `port=${fields.port}`,
-    `ssl-ca-data=${Buffer.from(fields.caCertPem, 'ascii').toString('hex')}`,
+    `ssl-ca-data=${encodeCaData(fields.caCertPem, fields.xpraVersion)}`,
     `ssl-cert=${fields.clientCertFile}`,
     `ssl-key=${fields.clientKeyFile}`,
   ];

@@ -14,7 +14,7 @@ import {
 } from './state';
 import { terminateProcess } from './stop';
 import { SERVER_MODES, type LocalServer, type ServerMode, type StartOptions } from './types';
-import { commandProgram, findExecutable, findXpra } from './xpra';
+import { commandProgram, findExecutable, findXpra, readXpraVersion } from './xpra';
 import { writePrivateConfig } from './xpra-config';
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
@@ -45,7 +45,8 @@ export async function startLocalServer(options: StartOptions): Promise<LocalServ
   const stateDir = path.resolve(options.stateDir);
   const certificates = await ensureLocalCertificates(path.join(stateDir, 'certificates'),
     new Date(), { logger: log });
-  const request = { xpra, env, mode, start, stateDir, certificates, options };
+  const xpraVersion = await readXpraVersion(xpra, env);
+  const request = { xpra, env, mode, start, stateDir, certificates, options, xpraVersion };
 
   const tried = new Set<number>();
   for (let attempt = 1; ; attempt++) {
@@ -73,6 +74,7 @@ interface StartRequest {
   stateDir: string;
   certificates: LocalCertificatePaths;
   options: StartOptions;
+  xpraVersion?: [number, number];
 }
 
 async function startOnDisplay(request: StartRequest, display: number, port: number): Promise<LocalServer> {
@@ -95,6 +97,7 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
     socketDir: layout.socketDir,
     start,
     startedAt: new Date().toISOString(),
+    xpraVersion: request.xpraVersion?.join('.'),
   };
 
   const args = buildServerArguments(layout, env);
@@ -126,6 +129,7 @@ async function startOnDisplay(request: StartRequest, display: number, port: numb
     clientCertFile: certificates.clientCert,
     clientKeyFile: certificates.clientKey,
     passwordFile: server.passwordFile,
+    xpraVersion: request.xpraVersion,
   });
   log?.info('server', `xpra ${id} is ready: pid ${server.pid}, ${server.uri}, session file ${server.sessionFile}`);
   return server;

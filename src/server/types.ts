@@ -68,6 +68,8 @@ export interface LocalServer {
   socketDir: string;
   /** The start command. */
   start: string;
+  /** Major and minor version of xpra, such as `3.1`, when `xpra --version` could be read. */
+  xpraVersion?: string;
   /** ISO 8601 time of the start. */
   startedAt: string;
 }

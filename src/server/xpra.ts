@@ -101,6 +101,20 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
+/**
+ * Returns the [major, minor] version that `xpra --version` prints ("xpra v3.1.3"), or
+ * undefined when it cannot be run or read.
+ */
+export async function readXpraVersion(xpra: string, env: NodeJS.ProcessEnv): Promise<[number, number] | undefined> {
+  try {
+    const result = await runXpra(xpra, ['--version'], { env, timeoutMs: 10_000 });
+    const match = /\bv?(\d+)\.(\d+)/.exec(`${result.stdout}\n${result.stderr}`);
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface XpraResult {
   exitCode: number;
   stdout: string;

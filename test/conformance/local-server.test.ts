@@ -11,7 +11,12 @@ import * as https from 'node:https';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { PNG } from 'pngjs';
+import { childEnvironmentWrapper } from '../../src/server/arguments';
+import { parseXpraList } from '../../src/server/list';
+import { encodeCaData } from '../../src/server/session-file';
+import { commandProgram, installCommand } from '../../src/server/xpra';
 import { createCertificateAuthority, issueCertificate } from '../../src/server/certificates';
 import {
   ServerStartError, XpraMissingError, listLocalServers, startLocalServer, stopLocalServer,
@@ -590,5 +595,71 @@ describe('serve and stop commands', () => {
     const result = await runCli(['stop']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /missing SESSION-FILE/);
+  });
+});
+
+describe('local server helpers', () => {
+  test('ssl-ca-data is PEM hex before 6.1', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'encoding test CA' });
+    assert.equal(encodeCaData(ca.certPem, [3, 1]), Buffer.from(ca.certPem, 'ascii').toString('hex'));
+    assert.equal(encodeCaData(ca.certPem, [6, 0]), Buffer.from(ca.certPem, 'ascii').toString('hex'));
+    assert.equal(encodeCaData(ca.certPem), Buffer.from(ca.certPem, 'ascii').toString('hex'));
+  });
+
+  test('ssl-ca-data is DER hex from 6.1', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'encoding test CA' });
+    const der = new X509Certificate(ca.certPem).raw.toString('hex');
+    assert.equal(encodeCaData(ca.certPem, [6, 1]), der);
+    assert.equal(encodeCaData(ca.certPem, [7, 0]), der);
+    assert.match(der, /^3082/);
+  });
+
+  test('xpra list output parses', () => {
+    const output = [
+      'Found the following xpra sessions:',
+      '/run/user/1000/xpra:',
+      '\tLIVE session at :10',
+      '\tDEAD session at :11',
+      '/tmp/other:',
+      '\tLIVE session at :12 (hostname)',
+      '',
+    ].join('\n');
+    assert.deepEqual(parseXpraList(output), [
+      { ours: false, state: 'LIVE', display: ':10', socketDir: '/run/user/1000/xpra' },
+      { ours: false, state: 'DEAD', display: ':11', socketDir: '/run/user/1000/xpra' },
+      { ours: false, state: 'LIVE', display: ':12', socketDir: '/tmp/other' },
+    ]);
+    assert.deepEqual(parseXpraList('No xpra sessions found\n'), []);
+  });
+
+  test('start command program splits like a shell', () => {
+    const cases: [string, string][] = [
+      ['xterm', 'xterm'],
+      ['  xterm -fa Mono', 'xterm'],
+      ["'/opt/my app/run' --flag", '/opt/my app/run'],
+      ['"quoted \\"name\\"" x', 'quoted "name"'],
+      ['path\\ with\\ spaces arg', 'path with spaces'],
+      ['', ''],
+    ];
+    for (const [command, program] of cases) {
+      assert.equal(commandProgram(command), program, command);
+    }
+  });
+
+  test('exec wrapper restores the caller variables', () => {
+    const wrapper = childEnvironmentWrapper({ SSL_CERT_FILE: "/a b/it's.pem" });
+    assert.match(wrapper, /^\/(usr\/)?bin\/env /);
+    assert.ok(wrapper.indexOf('-u SSL_CERT_DIR') < wrapper.indexOf('SSL_CERT_FILE='), wrapper);
+    assert.ok(wrapper.includes("-u XPRA_USER_CONF_DIRS"), wrapper);
+    assert.ok(wrapper.endsWith(`'SSL_CERT_FILE=/a b/it'\\''s.pem'`), wrapper);
+  });
+
+  test('install command names the Debian packages', () => {
+    assert.equal(installCommand('linux', { ID: 'debian' }), 'sudo apt-get install xpra xvfb xterm');
+    assert.equal(installCommand('linux', { ID: 'linuxmint', ID_LIKE: 'ubuntu debian' }), 'sudo apt-get install xpra xvfb xterm');
+    assert.match(installCommand('linux', { ID: 'fedora' }), /^sudo dnf install xpra /);
+    assert.match(installCommand('linux', { ID: 'arch' }), /^sudo pacman -S xpra /);
+    assert.match(installCommand('darwin', {}), /Linux/);
+    assert.match(installCommand('linux', {}), /apt-get install xpra xvfb xterm/);
   });
 });
