@@ -40,7 +40,7 @@ export interface DecodedCaData {
 }
 
 /**
- * Longest value decoded, in characters. Hex of a PEM bundle of all 144 roots in node 20's
+ * Maximum length of a value, in characters. Hex of a PEM bundle of all 144 roots in node 20's
  * tls.rootCertificates is 432,472 characters, so real values stay far below this limit.
  */
 export const MAX_CA_DATA_LENGTH = 4 * 1024 * 1024;
@@ -154,7 +154,7 @@ function parseCertificates(bytes: Buffer): { certificates: X509Certificate[]; co
   );
 }
 
-/** Parses every CERTIFICATE block of PEM text; text outside the blocks is ignored, as OpenSSL does. */
+/** Parses every CERTIFICATE block of PEM text. Text outside the blocks is ignored, as OpenSSL does. */
 export function parsePemCertificates(text: string): X509Certificate[] {
   const blocks = [...text.matchAll(PEM_BLOCK)];
   if (blocks.length === 0) {

@@ -230,8 +230,8 @@ export function handshakeError(error: Error & { code?: string }, context: TlsFai
     );
   }
   if (code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE') {
-    // TLS 1.2 servers send a bare handshake_failure alert both for a missing client
-    // certificate and for having no cipher in common.
+    // On TLS 1.2, OpenSSL servers (xpra 3.1.3, node) answer a missing client certificate
+    // with handshake_failure, the same alert as for having no cipher in common.
     const message = context.clientCertificateSent
       ? 'the server ended the TLS handshake (handshake failure alert): no common cipher, or the client certificate was rejected'
       : 'the server requires a client certificate, or has no cipher in common with this client (handshake failure alert)';

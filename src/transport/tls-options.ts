@@ -15,7 +15,7 @@ export type VerifyMode = 'none' | 'optional' | 'required';
 
 /** TLS settings, named after xpra's `ssl-*` options. */
 export interface TlsSettings {
-  /** `ssl-ca-certs`: a PEM file of CA certificates trusted in addition to the system roots. */
+  /** `ssl-ca-certs`: a PEM file of CA certificates trusted in addition to node's bundled roots. */
   caCertFile?: string;
   /** `ssl-ca-data`: hex of PEM or DER, `0x`, `b64:` or `base64:` prefixed, or bare base64. */
   caData?: string;
@@ -23,7 +23,7 @@ export interface TlsSettings {
   verifyMode: VerifyMode;
   /** `ssl-server-hostname`: the name checked against the certificate and sent as SNI. */
   serverHostname?: string;
-  /** `ssl-cert`: client certificate PEM file; it may also contain the key. */
+  /** `ssl-cert`: client certificate PEM file, which may also contain the key. */
   certFile?: string;
   /** `ssl-key`: client private key PEM file. */
   keyFile?: string;
@@ -41,7 +41,7 @@ export interface TlsTarget {
 }
 
 export interface BuiltTlsOptions {
-  /** Options for `tls.connect`; add `socket` to run TLS over an existing connection. */
+  /** Options for `tls.connect`. Add `socket` to run TLS over an existing connection. */
   options: tls.ConnectionOptions;
   /** The host name or address that the certificate must name. */
   checkedHost: string;

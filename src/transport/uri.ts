@@ -8,7 +8,7 @@ export type ServerMode = 'ssl' | 'tcp';
 
 export interface ServerUri {
   mode: ServerMode;
-  /** Host name or IP address; IPv6 without brackets, ready for net and tls. */
+  /** Host name or IP address, with IPv6 unbracketed as net and tls expect. */
   host: string;
   port: number;
   username?: string;
@@ -20,7 +20,7 @@ export interface ServerUri {
   displayName: string;
 }
 
-/** A server URI that cannot be parsed; the message names the problem and the fix. */
+/** A server URI that cannot be parsed. The message names the problem and the fix. */
 export class ServerUriError extends Error {
   constructor(message: string) {
     super(message);
@@ -79,7 +79,7 @@ export function formatServerUri(uri: {
 
 function splitMode(input: string): { mode: ServerMode; rest: string; hierarchical: boolean } {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):(\/\/)?(.*)$/s.exec(input);
-  // `host:port` and `[::1]:port` carry no mode: the scheme match then finds a host or nothing.
+  // `host:port` and `[::1]:port` carry no mode, so the scheme match finds a host or nothing.
   if (!match || (match[2] === undefined && /^\d+$/.test(match[3]))) {
     return { mode: 'ssl', rest: input, hierarchical: false };
   }
