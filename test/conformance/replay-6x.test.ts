@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { deflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import {
@@ -18,6 +19,7 @@ import {
   asDict,
   asList,
   asText,
+  compressLz4,
   decodeValue,
   encodePacket,
   encoderFromFlags,
@@ -542,6 +544,41 @@ describe('scripted 6.5 session', () => {
     assert.deepEqual([...pixels.subarray(0, 8)], red, 'row 0 stays red');
     assert.deepEqual([...pixels.subarray(8, 16)], red, 'row 1 is copied from row 0');
     assert.deepEqual([...pixels.subarray(16, 24)], red, 'row 2 is copied from row 0');
+  });
+
+  test('zlib and lz4 rgb24 decode', async () => {
+    const framebuffer = new Framebuffer();
+    framebuffer.addWindow({
+      ...(session.windows.get(10) as WindowDescription),
+      width: 2,
+      height: 1,
+    });
+    const decoded: number[][] = [];
+    session.on('draw', (draw) => {
+      if (draw.coding !== 'rgb24') return;
+      framebuffer.apply(draw);
+      decoded.push([...(framebuffer.images.get(10)?.pixels ?? [])]);
+    });
+    // Two pixels, RGB, with a padded rowstride of 8 bytes.
+    const row = new Uint8Array([10, 20, 30, 40, 50, 60, 0, 0]);
+    server.send([
+      'draw',
+      10,
+      0,
+      0,
+      2,
+      1,
+      'rgb24',
+      new Uint8Array(deflateSync(row)),
+      3,
+      8,
+      { zlib: 1 },
+    ]);
+    server.send(['draw', 10, 0, 0, 2, 1, 'rgb24', compressLz4(row), 4, 8, { lz4: 1 }]);
+    await eventually(() => decoded.length >= 2);
+    const expected = [10, 20, 30, 255, 40, 50, 60, 255];
+    assert.deepEqual(decoded[0], expected, 'zlib');
+    assert.deepEqual(decoded[1], expected, 'lz4');
   });
 
   test('ping is echoed', async () => {
