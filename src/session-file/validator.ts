@@ -11,7 +11,7 @@ import {
   checkSkippedLines,
 } from './rules/syntax';
 import { checkValue } from './rules/values';
-import { comparePositions, type Diagnostic } from './types';
+import { comparePositions, type Diagnostic, type Position, type Range } from './types';
 
 export interface ValidateOptions extends ValidationOptions {
   /**
@@ -27,9 +27,15 @@ export function validateSessionFile(
   text: string | ParsedSessionFile,
   options: ValidateOptions = {},
 ): Diagnostic[] {
-  const parsed = typeof text === 'string' ? parseSessionFile(text) : text;
+  let parsed = typeof text === 'string' ? parseSessionFile(text) : text;
+  const hiddenByteOrderMark = options.byteOrderMark === true && !parsed.hasByteOrderMark;
+  if (hiddenByteOrderMark) {
+    // Validate what xpra reads, with the BOM glued to the first key, then move the results
+    // back onto the editor's text, which lacks that one character.
+    parsed = parseSessionFile(`\ufeff${parsed.lines.join('\n')}`);
+  }
   const context = new ValidationContext(parsed, options);
-  checkByteOrderMark(context, options.byteOrderMark === true);
+  checkByteOrderMark(context);
   checkCharacters(context, options.invalidUtf8 === true);
   checkSkippedLines(context);
   for (const entry of parsed.entries) {
@@ -42,7 +48,37 @@ export function validateSessionFile(
   checkSsl(context);
   checkIpHost(context);
   checkAutoconnect(context);
-  return context.diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const diagnostics = hiddenByteOrderMark
+    ? context.diagnostics.map(withoutByteOrderMark)
+    : context.diagnostics;
+  return diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
+}
+
+function shiftPosition(position: Position): Position {
+  return position.line === 0
+    ? { line: 0, character: Math.max(0, position.character - 1) }
+    : position;
+}
+
+function shiftRange(range: Range): Range {
+  return { start: shiftPosition(range.start), end: shiftPosition(range.end) };
+}
+
+/**
+ * Moves a diagnostic from the text with a BOM to the same text without it. Fixes of the BOM
+ * itself are dropped, because only saving without BOM removes it from the editor's file.
+ */
+function withoutByteOrderMark(diagnostic: Diagnostic): Diagnostic {
+  const fixes = diagnostic.code === 'byte-order-mark' ? undefined : diagnostic.fixes;
+  return {
+    ...diagnostic,
+    range: shiftRange(diagnostic.range),
+    related: diagnostic.related?.map((item) => ({ ...item, range: shiftRange(item.range) })),
+    fixes: fixes?.map((fix) => ({
+      ...fix,
+      edits: fix.edits.map((edit) => ({ ...edit, range: shiftRange(edit.range) })),
+    })),
+  };
 }
 
 /** Decodes file bytes as xpra 4.4 and later do (UTF-8) and validates them. */

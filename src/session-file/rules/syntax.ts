@@ -31,8 +31,8 @@ export function isStrictValue(key: string): boolean {
   return option.type !== 'str' && option.type !== 'list';
 }
 
-export function checkByteOrderMark(context: ValidationContext, forced: boolean): void {
-  if (!context.parsed.hasByteOrderMark && !forced) {
+export function checkByteOrderMark(context: ValidationContext): void {
+  if (!context.parsed.hasByteOrderMark) {
     return;
   }
   const firstEntry = context.parsed.entries[0];
@@ -40,17 +40,15 @@ export function checkByteOrderMark(context: ValidationContext, forced: boolean):
   const lost = firstKey
     ? `, so the first key '${firstKey}' becomes unknown and its line is ignored`
     : '';
-  const fixes = context.parsed.hasByteOrderMark
-    ? [
-        {
-          title: 'Remove the byte-order mark',
-          preferred: true,
-          edits: [{ range: makeRange(0, 0, 0, 1), newText: '' }],
-        },
-      ]
-    : [];
+  const fixes = [
+    {
+      title: 'Remove the byte-order mark',
+      preferred: true,
+      edits: [{ range: makeRange(0, 0, 0, 1), newText: '' }],
+    },
+  ];
   context.add(
-    makeRange(0, 0, 0, context.parsed.hasByteOrderMark ? 1 : 0),
+    makeRange(0, 0, 0, 1),
     'error',
     'byte-order-mark',
     `The file starts with a UTF-8 byte-order mark. xpra does not remove it${lost}. Save the file as UTF-8 without BOM.`,

@@ -71,9 +71,9 @@ describe('validator: syntax', () => {
     },
     {
       name: 'byte-order mark from the editor',
-      text: SSL,
+      text: 'host=localhost\nmode=ssl\nport=1\n',
       options: { byteOrderMark: true },
-      expect: ['error byte-order-mark 0:0-0:0'],
+      expect: ['error byte-order-mark 0:0-0:0', 'error host-missing 0:0-0:4'],
     },
     { name: 'non-ASCII', text: `${SSL}title=café\n`, expect: ['warning non-ascii 3:9-3:10'] },
     {
@@ -121,6 +121,17 @@ describe('validator: syntax', () => {
     },
     { name: 'quoted text', text: `${SSL}title="x"\n`, expect: ['warning quoted-value 3:6-3:9'] },
   ]);
+
+  it('reports a hidden BOM like the file', () => {
+    const text = 'host=localhost\nmode=ssl\nport=1\n';
+    const fromEditor = validateSessionFile(text, { byteOrderMark: true });
+    const fromFile = validateSessionFileBytes(Buffer.from(`\ufeff${text}`));
+    assert.deepEqual(
+      fromEditor.map((item) => item.code),
+      fromFile.map((item) => item.code),
+    );
+    assert.equal(fromEditor[0].fixes, undefined);
+  });
 
   it('reports bytes that are not UTF-8', () => {
     const bytes = Buffer.concat([
