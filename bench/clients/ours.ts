@@ -1,0 +1,232 @@
+/**
+ * Our client: the engine (src/client) in this Node process, the real webview code in
+ * headless Chromium, one page per top-level window as VS Code gives each window a tab.
+ * A small panel host here does per frame what the extension's panel host does: turn
+ * the draw event into a DrawMessage, post it to the page, and acknowledge the draw with
+ * the decode time when the page reports it painted. Draws for a page that is not ready
+ * yet are acknowledged as skipped, and a ready page gets a full refresh.
+ *
+ * NOTE: windows keep the size the workload gave them; the extension would resize a
+ * top-level window to fit its tab, which would change the workload.
+ */
+import type { Browser, Page } from 'playwright-core';
+import type { XpraSession } from '../../src/client';
+import { toDrawMessage } from '../../src/vscode/draw-message';
+import type { HostMessage, WebviewMessage, WindowDescription } from '../../src/webview/messages';
+import { launchChromium, VIEWPORT } from '../lib/browser';
+import { startPanelPageServer, sendHostMessage, type PanelPageServer } from '../lib/panel-page';
+import type { WebSocketConnection } from '../lib/websocket-server';
+import { attachEngine } from './engine';
+import { FIRST_FRAME_TIMEOUT_MS, type ClientContext, type ClientDriver, type RunningClient } from './types';
+
+interface PanelPage {
+  wid: number;
+  page?: Page;
+  connection?: WebSocketConnection;
+  ready: boolean;
+  /** Flush value of each draw posted and not yet painted, by `wid:seq`. */
+  pending: Map<string, number>;
+}
+
+/** Forwards between one engine session and its pages; counts painted screen updates. */
+export class BenchPanelHost {
+  private readonly panels = new Map<number, PanelPage>();
+  /** The top-level window whose page shows each window. */
+  private readonly owners = new Map<number, number>();
+  private readonly windows = new Map<number, WindowDescription>();
+  readonly counters = { updates: 0, draws: 0, failed: 0 };
+  firstUpdateAt = 0;
+  lastError: string | undefined;
+  /** Called with every message posted to a page and the top-level wid of that page, for recording. */
+  onPost?: (topLevelWid: number, message: HostMessage) => void;
+
+  constructor(
+    private readonly session: XpraSession,
+    private readonly browser: Browser,
+    private readonly pageServerPort: () => number,
+  ) {
+    session.on('window-new', (window) => this.windowNew(window));
+    session.on('window-metadata', (update) => this.post(update.wid, { type: 'window-metadata', ...update }));
+    session.on('window-move-resize', (geometry) => this.post(geometry.wid, { type: 'window-move-resize', ...geometry }));
+    session.on('window-lost', (wid) => this.windowLost(wid));
+    session.on('window-raise', (wid) => this.post(wid, { type: 'window-raise', wid }));
+    session.on('draw', (draw) => {
+      const panel = this.panelOf(draw.wid);
+      if (!panel?.ready || !panel.connection?.isOpen) {
+        session.ackDraw(draw.wid, draw.seq, draw.width, draw.height, 0, '');
+        return;
+      }
+      const message = toDrawMessage(draw);
+      panel.pending.set(`${draw.wid}:${draw.seq}`, draw.flush);
+      this.onPost?.(panel.wid, message);
+      sendHostMessage(panel.connection, message);
+    });
+    session.on('disconnected', (reason) => (this.lastError = `the session ended: ${reason}`));
+  }
+
+  /** Binds a page's WebSocket to its panel; the page names its window in the query string. */
+  accept(connection: WebSocketConnection, query: URLSearchParams): void {
+    const panel = this.panels.get(Number(query.get('wid')));
+    if (!panel) {
+      connection.close();
+      return;
+    }
+    panel.connection = connection;
+    connection.on('text', (text) => this.onPageMessage(panel, JSON.parse(text) as WebviewMessage));
+    connection.on('close', () => (panel.ready = false));
+  }
+
+  private panelOf(wid: number): PanelPage | undefined {
+    const owner = this.owners.get(wid);
+    return owner === undefined ? undefined : this.panels.get(owner);
+  }
+
+  private post(wid: number, message: HostMessage): void {
+    const panel = this.panelOf(wid);
+    if (!panel?.ready || !panel.connection) return;
+    this.onPost?.(panel.wid, message);
+    sendHostMessage(panel.connection, message);
+  }
+
+  private windowNew(window: WindowDescription): void {
+    this.windows.set(window.wid, window);
+    const parent = window.transientFor !== undefined ? this.owners.get(window.transientFor) : undefined;
+    const firstPage = this.panels.keys().next();
+    const owner = parent ?? (window.overrideRedirect && !firstPage.done ? firstPage.value : undefined);
+    if (owner === undefined) {
+      this.owners.set(window.wid, window.wid);
+      const panel: PanelPage = { wid: window.wid, ready: false, pending: new Map() };
+      this.panels.set(window.wid, panel);
+      void this.openPage(panel);
+    } else {
+      this.owners.set(window.wid, owner);
+      this.post(window.wid, { type: 'window-new', window });
+    }
+    if (!window.overrideRedirect) this.session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
+  }
+
+  private async openPage(panel: PanelPage): Promise<void> {
+    try {
+      const page = await this.browser.newPage({ viewport: VIEWPORT });
+      panel.page = page;
+      page.on('pageerror', (error) => (this.lastError = `page error in window ${panel.wid}: ${error.message}`));
+      await page.goto(`http://127.0.0.1:${this.pageServerPort()}/?wid=${panel.wid}`);
+    } catch (error) {
+      this.lastError = `opening the page of window ${panel.wid} failed: ${(error as Error).message}`;
+    }
+  }
+
+  private windowLost(wid: number): void {
+    const panel = this.panels.get(wid);
+    if (panel) {
+      this.panels.delete(wid);
+      for (const key of panel.pending.keys()) {
+        const [lostWid, seq] = key.split(':').map(Number);
+        this.session.ackDraw(lostWid, seq, 0, 0, 0, '');
+      }
+      void panel.page?.close();
+    } else {
+      this.post(wid, { type: 'window-lost', wid });
+    }
+    this.owners.delete(wid);
+    this.windows.delete(wid);
+  }
+
+  private onPageMessage(panel: PanelPage, message: WebviewMessage): void {
+    if (message.type === 'ready') {
+      panel.ready = true;
+      this.post(panel.wid, { type: 'session', state: 'connected', insecure: false });
+      const wids = [...this.owners].filter(([, owner]) => owner === panel.wid).map(([wid]) => wid);
+      wids.sort((a, b) => (a === panel.wid ? -1 : b === panel.wid ? 1 : a - b));
+      for (const wid of wids) {
+        const window = this.windows.get(wid);
+        if (window) this.post(wid, { type: 'window-new', window });
+      }
+      for (const wid of wids) this.session.bufferRefresh(wid);
+      return;
+    }
+    if (message.type !== 'painted') return;
+    const key = `${message.wid}:${message.seq}`;
+    const flush = panel.pending.get(key);
+    panel.pending.delete(key);
+    const decodeMicros = message.decodeMicros >= 0 ? Math.round(message.decodeMicros) : -1;
+    this.session.ackDraw(message.wid, message.seq, message.width, message.height, decodeMicros, message.error ?? '');
+    if (decodeMicros < 0) {
+      this.counters.failed++;
+      this.lastError = `window ${message.wid} draw ${message.seq} failed: ${message.error ?? 'no reason given'}`;
+      return;
+    }
+    this.counters.draws++;
+    if (flush === 0) {
+      if (this.counters.updates === 0) this.firstUpdateAt = performance.now();
+      this.counters.updates++;
+    }
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(describe());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Starts Chromium, the page server and the engine, wired through a BenchPanelHost. */
+export async function startOurClient(context: ClientContext): Promise<{
+  host: BenchPanelHost;
+  attachStartedAt: number;
+  browserPid: number;
+  stop: () => Promise<void>;
+}> {
+  const { browser, pid } = await launchChromium();
+  let pageServer: PanelPageServer | undefined;
+  let host: BenchPanelHost | undefined;
+  let session: XpraSession | undefined;
+  const stop = async (): Promise<void> => {
+    session?.disconnect();
+    await browser.close();
+    await pageServer?.close();
+  };
+  try {
+    pageServer = await startPanelPageServer((connection, query) => {
+      if (host) host.accept(connection, query);
+      else connection.close();
+    });
+    const port = pageServer.port;
+    const attachStartedAt = performance.now();
+    session = await attachEngine(context);
+    host = new BenchPanelHost(session, browser, () => port);
+    return { host, attachStartedAt, browserPid: pid, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export const oursClient: ClientDriver = {
+  name: 'ours',
+  async start(context: ClientContext): Promise<RunningClient> {
+    const { host, attachStartedAt, browserPid, stop } = await startOurClient(context);
+    try {
+      await waitFor(
+        () => host.counters.updates > 0,
+        FIRST_FRAME_TIMEOUT_MS,
+        () => `no painted frame within ${FIRST_FRAME_TIMEOUT_MS / 1000} s of attaching` + (host.lastError ? `: ${host.lastError}` : ''),
+      );
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return {
+      firstFrameSeconds: (host.firstUpdateAt - attachStartedAt) / 1000,
+      processRoots: [browserPid],
+      usesNodeProcess: true,
+      async counters() {
+        if (host.lastError?.startsWith('the session ended')) throw new Error(host.lastError);
+        return { updates: host.counters.updates, draws: host.counters.draws };
+      },
+      stop,
+    };
+  },
+};

@@ -1,0 +1,205 @@
+/**
+ * One measured run: a fresh xpra server with one workload, one client attached to it, and
+ * the figures over a fixed time after the first frame, from `xpra info` on the server side
+ * and from /proc for the client's processes.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startXpraServer } from './xpra-server';
+import { readInfo, clientFigures, busiestWindow, type ClientFigures } from './xpra-info';
+import { ProcessTreeSampler } from './process-stats';
+import type { CertificateFiles } from './certificate';
+import type { ClientDriver, ClientName, RunningClient } from '../clients/types';
+import { workloadCommand, workloadWindowTitle, type WorkloadName } from '../workloads';
+
+/** Time after the first frame before the measurement starts, so start-up work is left out. */
+const WARM_UP_MS = 1000;
+const SAMPLE_INTERVAL_MS = 500;
+
+export interface RunResult {
+  workload: WorkloadName;
+  client: ClientName;
+  repetition: number;
+  seconds: number;
+  updatesPerSecond: number;
+  /** Draw packets acknowledged per second, counted by the server. */
+  drawsPerSecond: number;
+  drawsSentPerSecond: number;
+  bytesPerSecond: number;
+  quality?: number;
+  qualityMin?: number;
+  speed?: number;
+  /** Draw packets per encoding during the measurement. */
+  encodings: Record<string, number>;
+  windowSize: string;
+  videoEncoderSize?: string;
+  /** Estimated from the server's decode speed and the mean draw size, in milliseconds. */
+  decodeMsPerDraw?: number;
+  clientLatencyMs?: number;
+  frameTotalLatencyMs?: number;
+  damageInLatencyMs?: number;
+  damageOutLatencyMs?: number;
+  hostCpuMs: number;
+  rendererCpuMs: number;
+  cpuMsPerFrame: number;
+  firstFrameSeconds: number;
+  memoryStartMb: number;
+  memoryEndMb: number;
+  memoryPeakMb: number;
+  memoryGrowth: number;
+}
+
+export interface RunPlan {
+  workload: WorkloadName;
+  driver: ClientDriver;
+  repetition: number;
+  seconds: number;
+  certificate: CertificateFiles;
+  directory: string;
+}
+
+const MB = 1024 * 1024;
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const delta = value - (before[key] ?? 0);
+    if (delta > 0) result[key] = delta;
+  }
+  return result;
+}
+
+/** Memory of the client: its own process trees plus what this Node process grew by, if it hosts part of the client. */
+class ClientMemory {
+  private readonly sampler: ProcessTreeSampler;
+  private readonly nodeBaseline: number;
+  private readonly usesNode: boolean;
+  peak = 0;
+  /** CPU time this Node process spent sampling, to subtract from the client's share. */
+  samplingCpuMs = 0;
+
+  constructor(client: RunningClient, nodeBaseline: number) {
+    this.sampler = new ProcessTreeSampler(client.processRoots);
+    this.nodeBaseline = nodeBaseline;
+    this.usesNode = client.usesNodeProcess;
+  }
+
+  sample(): { cpuMs: number; memoryBytes: number } {
+    const before = process.cpuUsage();
+    const usage = this.sampler.sample();
+    const nodeShare = this.usesNode ? Math.max(0, process.memoryUsage.rss() - this.nodeBaseline) : 0;
+    const memoryBytes = usage.memoryBytes + nodeShare;
+    this.peak = Math.max(this.peak, memoryBytes);
+    const spent = process.cpuUsage(before);
+    this.samplingCpuMs += (spent.user + spent.system) / 1000;
+    return { cpuMs: usage.cpuMs, memoryBytes };
+  }
+}
+
+/** Starts the server and the client, measures for `plan.seconds`, stops both and returns the figures. */
+export async function measureRun(plan: RunPlan): Promise<RunResult> {
+  const directory = join(plan.directory, `${plan.workload}-${plan.driver.name}-${plan.repetition}`);
+  mkdirSync(directory, { recursive: true });
+  const server = await startXpraServer({
+    command: workloadCommand(plan.workload),
+    windowTitle: workloadWindowTitle(plan.workload),
+    html: plan.driver.name === 'html5',
+    certificate: plan.certificate,
+    directory,
+  });
+  try {
+    const nodeBaseline = process.memoryUsage.rss();
+    const client = await plan.driver.start({ server, certificate: plan.certificate, directory });
+    try {
+      return await measureAttached(plan, server, client, nodeBaseline);
+    } finally {
+      await client.stop();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureAttached(
+  plan: RunPlan,
+  server: Awaited<ReturnType<typeof startXpraServer>>,
+  client: RunningClient,
+  nodeBaseline: number,
+): Promise<RunResult> {
+  const memory = new ClientMemory(client, nodeBaseline);
+  const start = memory.sample();
+  await sleep(WARM_UP_MS);
+
+  const infoBefore = await readInfo(server);
+  const countersBefore = await client.counters();
+  const cpuBefore = process.cpuUsage();
+  const rendererBefore = memory.sample();
+  const startedAt = performance.now();
+  memory.samplingCpuMs = 0;
+
+  const endAt = startedAt + plan.seconds * 1000;
+  let last = rendererBefore;
+  while (performance.now() < endAt) {
+    await sleep(Math.min(SAMPLE_INTERVAL_MS, Math.max(0, endAt - performance.now())));
+    last = memory.sample();
+  }
+
+  const countersAfter = await client.counters();
+  const cpuAfter = process.cpuUsage(cpuBefore);
+  const seconds = (performance.now() - startedAt) / 1000;
+  const infoAfter = await readInfo(server);
+
+  const before = clientFigures(infoBefore);
+  const after = clientFigures(infoAfter);
+  if (!before || !after) throw new Error(`xpra info on :${server.display} shows no attached client; see ${server.logFile}`);
+
+  const hostCpuMs = client.usesNodeProcess ? (cpuAfter.user + cpuAfter.system) / 1000 - memory.samplingCpuMs : 0;
+  const rendererCpuMs = last.cpuMs - rendererBefore.cpuMs;
+  const updates = countersAfter.updates - countersBefore.updates;
+  return {
+    workload: plan.workload,
+    client: plan.driver.name,
+    repetition: plan.repetition,
+    seconds,
+    updatesPerSecond: updates / seconds,
+    ...serverRates(before, after, seconds),
+    hostCpuMs,
+    rendererCpuMs,
+    cpuMsPerFrame: updates > 0 ? (hostCpuMs + rendererCpuMs) / updates : Number.NaN,
+    firstFrameSeconds: client.firstFrameSeconds,
+    memoryStartMb: start.memoryBytes / MB,
+    memoryEndMb: last.memoryBytes / MB,
+    memoryPeakMb: memory.peak / MB,
+    memoryGrowth: start.memoryBytes > 0 ? last.memoryBytes / start.memoryBytes : Number.NaN,
+  };
+}
+
+function serverRates(before: ClientFigures, after: ClientFigures, seconds: number) {
+  const windowAfter = busiestWindow(after);
+  const windowBefore = before.windows.find((window) => window.wid === windowAfter?.wid);
+  const encodings = difference(windowAfter?.framesByEncoding ?? {}, windowBefore?.framesByEncoding ?? {});
+  const pixels = difference(windowAfter?.pixelsByEncoding ?? {}, windowBefore?.pixelsByEncoding ?? {});
+  const draws = Object.values(encodings).reduce((a, b) => a + b, 0);
+  const pixelTotal = Object.values(pixels).reduce((a, b) => a + b, 0);
+  const decodeSpeed = after.pixelsDecodedPerSecond;
+  return {
+    drawsPerSecond: (after.damageAcks - before.damageAcks) / seconds,
+    drawsSentPerSecond: (after.drawPackets - before.drawPackets) / seconds,
+    bytesPerSecond: (after.bytesSent - before.bytesSent) / seconds,
+    quality: windowAfter?.qualityCurrent,
+    qualityMin: windowAfter?.qualityMin,
+    speed: windowAfter?.speedCurrent,
+    encodings,
+    windowSize: windowAfter?.dimensions ?? '',
+    videoEncoderSize: windowAfter?.videoEncoderSize,
+    decodeMsPerDraw: decodeSpeed && draws > 0 ? (pixelTotal / draws / decodeSpeed) * 1000 : undefined,
+    clientLatencyMs: after.clientLatencyMs,
+    frameTotalLatencyMs: after.frameTotalLatencyMs,
+    damageInLatencyMs: windowAfter?.damageInLatencyMs,
+    damageOutLatencyMs: windowAfter?.damageOutLatencyMs,
+  };
+}
