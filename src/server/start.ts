@@ -40,7 +40,7 @@ export async function startLocalServer(options: StartOptions): Promise<LocalServ
   const xpra = findXpra(env);
   const program = commandProgram(start);
   if (!findExecutable(program, env)) {
-    throw new Error(`the start command '${program}' was not found on PATH; install it or give another --start`);
+    throw new Error(`the start command '${program}' was not found on PATH; install it or choose another start command`);
   }
   const stateDir = path.resolve(options.stateDir);
   const certificates = await ensureLocalCertificates(path.join(stateDir, 'certificates'),

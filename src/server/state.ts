@@ -73,6 +73,9 @@ function checkState(value: unknown): string | undefined {
       return `${key} is missing`;
     }
   }
+  if (!/^[\w.-]+$/.test(record.id as string) || record.id === '.' || record.id === '..') {
+    return `id ${JSON.stringify(record.id)} is not a folder name`;
+  }
   if (!SERVER_MODES.includes(record.mode as never)) {
     return `mode ${JSON.stringify(record.mode)} is not one of ${SERVER_MODES.join(', ')}`;
   }

@@ -47,32 +47,51 @@ export async function stopLocalServer(
   } else {
     log?.info('server', `xpra ${server.id} (pid ${server.pid}) is no longer running; removing its state`);
   }
-  await fs.rm(path.dirname(server.sessionFile), { recursive: true, force: true });
+  await removeServerFolder(server, log);
   return { server, wasRunning };
+}
+
+/**
+ * Removes `<stateDir>/servers/<id>/`. The folder comes from the state file, so it is removed
+ * only when its path has that shape; otherwise only the state file goes.
+ */
+async function removeServerFolder(server: LocalServer, log?: Logger): Promise<void> {
+  const folder = path.dirname(path.resolve(server.sessionFile));
+  if (path.basename(folder) === server.id && path.basename(path.dirname(folder)) === 'servers') {
+    await fs.rm(folder, { recursive: true, force: true });
+    return;
+  }
+  log?.warn('server', `not removing ${folder}: it is not the folder of server ${server.id}`);
+  await fs.rm(path.join(folder, STATE_FILE_NAME), { force: true });
 }
 
 /** Returns the state file for an id, a session file, a server folder or a state file. */
 export function locateStateFile(target: string, options: StopOptions = {}): string {
-  if (existsSync(target)) {
-    const candidate = statSync(target).isDirectory()
-      ? path.join(target, STATE_FILE_NAME)
-      : path.basename(target) === STATE_FILE_NAME ? target : path.join(path.dirname(target), STATE_FILE_NAME);
-    if (!existsSync(candidate)) {
-      throw new Error(`no server state found for ${target}: expected ${candidate}, ` +
-        'which xpra-sessions serve writes next to the session file');
+  const isPath = target.includes('/') || target.endsWith('.xpra');
+  if (!isPath && /^[\w.-]+$/.test(target)) {
+    const byId = path.join(serverDir(options.stateDir ?? defaultStateDir(options.env), target), STATE_FILE_NAME);
+    if (existsSync(byId)) {
+      return byId;
     }
+    throw new Error(`no local server with id '${target}': give the path of its session file or its id`);
+  }
+  let candidate: string;
+  if (existsSync(target) && statSync(target).isDirectory()) {
+    candidate = path.join(target, STATE_FILE_NAME);
+  } else if (path.basename(target) === STATE_FILE_NAME) {
+    candidate = target;
+  } else {
+    // The session file may be gone while its server still runs; the state file is its sibling.
+    candidate = path.join(path.dirname(target), STATE_FILE_NAME);
+  }
+  if (existsSync(candidate)) {
     return path.resolve(candidate);
   }
-  if (/^[\w.-]+$/.test(target)) {
-    const candidate = path.join(serverDir(options.stateDir ?? defaultStateDir(options.env), target), STATE_FILE_NAME);
-    if (existsSync(candidate)) {
-      return candidate;
-    }
-  }
-  if (target.includes('/') || target.endsWith('.xpra')) {
+  if (!existsSync(target)) {
     throw new Error(`session file ${target} not found: the server was stopped already, or the path is wrong`);
   }
-  throw new Error(`no local server with id '${target}': give the path of its session file or its id`);
+  throw new Error(`no server state found for ${target}: expected ${candidate}, ` +
+    'which xpra-sessions serve writes next to the session file');
 }
 
 async function askXpraToStop(server: LocalServer, env: NodeJS.ProcessEnv, log?: Logger): Promise<void> {

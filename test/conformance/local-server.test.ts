@@ -663,3 +663,38 @@ describe('local server helpers', () => {
     assert.match(installCommand('linux', {}), /apt-get install xpra xvfb xterm/);
   });
 });
+
+describe('local server state files', () => {
+  const stateDir = temporaryDir('state');
+
+  after(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  test('stop keeps a folder outside servers', async () => {
+    const outside = path.join(stateDir, 'outside');
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(path.join(outside, 'keep.txt'), 'data');
+    const exited = spawn('true');
+    await new Promise((resolve) => exited.once('exit', resolve));
+    const forged = {
+      id: 'display-4243', pid: exited.pid ?? 1, display: 4243, host: '127.0.0.1' as const, port: 1, mode: 'ssl' as const,
+      uri: 'ssl://127.0.0.1:1/', sessionFile: path.join(outside, 'session.xpra'), caCertFile: 'ca.pem',
+      clientCertFile: 'client.pem', clientKeyFile: 'client-key.pem', logFile: path.join(outside, 'xpra.log'),
+      socketDir: outside, start: 'xterm', startedAt: new Date().toISOString(),
+    };
+    const result = await stopLocalServer(forged);
+    assert.equal(result.wasRunning, false);
+    assert.equal(existsSync(path.join(outside, 'keep.txt')), true);
+  });
+
+  test('invalid state file is reported', async () => {
+    const dir = path.join(stateDir, 'servers', 'broken');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'server.json'), JSON.stringify({ id: '../..', pid: 1, display: 1, port: 1 }));
+    await assert.rejects(stopLocalServer(path.join(dir, 'session.xpra')), /invalid server state file .*server\.json/);
+    const messages: string[] = [];
+    const logger = { trace() {}, debug() {}, info() {}, error() {}, warn: (_category: string, message: string) => messages.push(message) };
+    assert.deepEqual(await listLocalServers(stateDir, { includeOthers: false, logger }), []);
+    assert.equal(messages.length, 1);
+    assert.match(messages[0], /skipping .*broken/);
+  });
+});
