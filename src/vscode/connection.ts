@@ -495,7 +495,9 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
 
   onPanelFocus(panel: WindowPanel): void {
     this.lastFocusedTopLevel = panel.wid;
-    void this.syncClipboardToServer();
+    // In a browser, reading the clipboard may need the person's permission, and a refusal
+    // shows an error, so there it is read only when the person clicks into the window.
+    if (vscode.env.uiKind !== vscode.UIKind.Web) void this.syncClipboardToServer();
   }
 
   onPanelClosedByUser(panel: WindowPanel): void {
