@@ -24,6 +24,7 @@ const EXPIRY_WARNING_DAYS = 30;
 
 export function checkSsl(context: ValidationContext): void {
   checkSslWithoutTls(context);
+  checkLauncherIgnoresSsl(context);
   checkVerifyMode(context);
   checkProtocol(context);
   checkCommaItems(context, 'ssl-options', getOption('ssl-options')?.allowedValues ?? []);
@@ -57,6 +58,31 @@ function checkSslWithoutTls(context: ValidationContext): void {
       );
     }
   }
+}
+
+/**
+ * The launchers of xpra 4.4, 5.0 and 6.0 to 6.2 do not pass a session file's ssl-* options to
+ * the connection (5.1 and 6.3 fixed it), so TLS then fails for want of a certificate.
+ */
+const LAUNCHER_IGNORES_SSL = new Set(['4.4', '5.0', '6.0', '6.1', '6.2']);
+
+function checkLauncherIgnoresSsl(context: ValidationContext): void {
+  if (!context.isTlsMode()) {
+    return;
+  }
+  const first = context.parsed.entries.find(
+    (entry) => entry.key.startsWith('ssl-') && getOption(entry.key)?.scope !== 'server',
+  );
+  const rejecting = context.versions.filter((version) => LAUNCHER_IGNORES_SSL.has(version));
+  if (!first || rejecting.length === 0) {
+    return;
+  }
+  context.add(
+    first.keyRange,
+    context.version === 'any' ? 'warning' : 'error',
+    'ssl-options-ignored-by-launcher',
+    `The launcher of xpra ${formatVersions(rejecting)} ignores the ssl-* options of a session file (5.1 and 6.3 fixed this), so these TLS settings do not apply there.`,
+  );
 }
 
 function checkVerifyMode(context: ValidationContext): void {

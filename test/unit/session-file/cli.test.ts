@@ -41,7 +41,7 @@ describe('xpra-sessions validate', () => {
     assert.equal(run.code, 0);
     assert.equal(
       run.stdout,
-      `${path.join(corpus, 'good-ssl.xpra')}:8:1: info: 'encodings' is a list option: each line adds one value.\n`,
+      `${path.join(corpus, 'good-ssl.xpra')}:7:1: info: 'encodings' is a list option: each line adds one value.\n`,
     );
   });
 

@@ -657,6 +657,24 @@ describe('validator: ssl options', () => {
       expect: ['warning key-without-cert 3:0-3:7'],
     },
     {
+      name: 'launcher ignores ssl options for any',
+      text: `${SSL}ssl-server-hostname=localhost\n`,
+      expect: ['warning ssl-options-ignored-by-launcher 3:0-3:19'],
+    },
+    {
+      name: 'launcher ignores ssl options in 6.1',
+      text: `${SSL}ssl-server-hostname=localhost\n`,
+      options: { xpraVersion: '6.1' },
+      expect: ['error ssl-options-ignored-by-launcher 3:0-3:19'],
+    },
+    {
+      name: 'launcher reads ssl options in 6.3',
+      text: `${SSL}ssl-server-hostname=localhost\n`,
+      options: { xpraVersion: '6.3' },
+      expect: [],
+      absent: ['ssl-options-ignored-by-launcher'],
+    },
+    {
       name: 'IP host',
       text: 'mode=ssl\nhost=127.0.0.1\nport=1\n',
       expect: ['info ip-host 1:5-1:14'],
