@@ -38,7 +38,8 @@ function fitDimension(
 /**
  * Returns the window size closest to `available` (rounded down) that the size hints allow,
  * never larger than `limit` (the desktop size announced to the server). When the tab is
- * smaller than the window's minimum size, the minimum is returned and the webview clips.
+ * smaller than the window's minimum size, the smallest allowed size is returned and the
+ * webview clips the window.
  */
 export function fitWindowSize(available: Size, constraints: SizeConstraints, limit: Size): Size {
   const width = Math.max(1, Math.floor(Number.isFinite(available.width) ? available.width : 1));
