@@ -913,3 +913,74 @@ describe('validator: ssl-ca-data', () => {
     assert.match(diagnostic.message, /xpra 6\.1 to 6\.5/);
   });
 });
+
+describe('validator: hostile input', () => {
+  /** A small deterministic generator, so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  }
+
+  it('never throws on random bytes', () => {
+    const next = random(7);
+    for (let round = 0; round < 200; round++) {
+      const bytes = Buffer.from(
+        Array.from({ length: Math.floor(next() * 400) }, () => Math.floor(next() * 256)),
+      );
+      assert.ok(Array.isArray(validateSessionFileBytes(bytes)));
+    }
+  });
+
+  it('never throws on random key=value lines', () => {
+    const next = random(11);
+    const pieces = [
+      'mode',
+      'ssl',
+      'ssl-ca-data',
+      '=',
+      '\\',
+      '#',
+      ';',
+      ' ',
+      '\n',
+      '\r\n',
+      '0x',
+      'b64:',
+      '2d',
+      'ZZ',
+      '\ufeff',
+      'port',
+      '70000',
+      'yes',
+      '~',
+      'host',
+      ':',
+      '@',
+      '[',
+      ']',
+    ];
+    for (let round = 0; round < 300; round++) {
+      const text = Array.from(
+        { length: Math.floor(next() * 60) },
+        () => pieces[Math.floor(next() * pieces.length)],
+      ).join('');
+      for (const xpraVersion of ['any', '3.1', '6.5']) {
+        assert.ok(
+          Array.isArray(validateSessionFile(text, { xpraVersion, byteOrderMark: next() < 0.2 })),
+        );
+      }
+    }
+  });
+
+  it('handles a very long ssl-ca-data value', () => {
+    const value = 'ab'.repeat(500_000);
+    const started = Date.now();
+    const diagnostics = validateSessionFile(`${SSL}ssl-ca-data=${value}\n`);
+    assert.ok(diagnostics.some((item) => item.code === 'ca-data-not-certificate'));
+    // A guard against a hang or a quadratic step, not a speed target.
+    assert.ok(Date.now() - started < 10_000);
+  });
+});
