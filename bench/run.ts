@@ -76,6 +76,7 @@ async function runBenchmark(plan: Plan): Promise<void> {
   const certificate = await makeLoopbackCertificate(directory);
   const drivers = await Promise.all(plan.clients.map(loadDriver));
   const results: RunResult[] = [];
+
   print(`bench: ${plan.workloads.join(', ')} x ${plan.clients.join(', ')}, ${plan.repetitions} x ${plan.seconds} s; logs in ${directory}`);
   // Clients take turns within each repetition, so that a slow drift of the machine hits all of them alike.
   for (let repetition = 1; repetition <= plan.repetitions; repetition++) {
@@ -95,6 +96,7 @@ async function runBenchmark(plan: Plan): Promise<void> {
       }
     }
   }
+
   const summary = summariseAll(results);
   print('');
   print(formatTable(summary));

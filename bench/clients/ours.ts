@@ -136,8 +136,12 @@ export class BenchPanelHost {
     if (message.type === 'ready') {
       panel.ready = true;
       this.post(panel.wid, { type: 'session', state: 'connected', insecure: false });
-      const wids = [...this.owners].filter(([, owner]) => owner === panel.wid).map(([wid]) => wid);
-      wids.sort((a, b) => (a === panel.wid ? -1 : b === panel.wid ? 1 : a - b));
+      // The top-level window goes first, so popups and transients have something to draw over.
+      const others = [...this.owners]
+        .filter(([wid, owner]) => owner === panel.wid && wid !== panel.wid)
+        .map(([wid]) => wid)
+        .sort((a, b) => a - b);
+      const wids = [panel.wid, ...others];
       for (const wid of wids) {
         const window = this.windows.get(wid);
         if (window) this.post(wid, { type: 'window-new', window });

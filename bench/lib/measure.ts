@@ -131,18 +131,18 @@ async function measureAttached(
   nodeBaseline: number,
 ): Promise<RunResult> {
   const memory = new ClientMemory(client, nodeBaseline);
-  const start = memory.sample();
+  memory.sample();
   await sleep(WARM_UP_MS);
 
   const infoBefore = await readInfo(server);
   const countersBefore = await client.counters();
   const cpuBefore = process.cpuUsage();
-  const rendererBefore = memory.sample();
+  const measurementStart = memory.sample();
   const startedAt = performance.now();
   memory.samplingCpuMs = 0;
 
   const endAt = startedAt + plan.seconds * 1000;
-  let last = rendererBefore;
+  let last = measurementStart;
   while (performance.now() < endAt) {
     await sleep(Math.min(SAMPLE_INTERVAL_MS, Math.max(0, endAt - performance.now())));
     last = memory.sample();
@@ -158,7 +158,7 @@ async function measureAttached(
   if (!before || !after) throw new Error(`xpra info on :${server.display} shows no attached client; see ${server.logFile}`);
 
   const hostCpuMs = client.usesNodeProcess ? (cpuAfter.user + cpuAfter.system) / 1000 - memory.samplingCpuMs : 0;
-  const rendererCpuMs = last.cpuMs - rendererBefore.cpuMs;
+  const rendererCpuMs = last.cpuMs - measurementStart.cpuMs;
   const updates = countersAfter.updates - countersBefore.updates;
   return {
     workload: plan.workload,
@@ -171,10 +171,10 @@ async function measureAttached(
     rendererCpuMs,
     cpuMsPerFrame: updates > 0 ? (hostCpuMs + rendererCpuMs) / updates : Number.NaN,
     firstFrameSeconds: client.firstFrameSeconds,
-    memoryStartMb: start.memoryBytes / MB,
+    memoryStartMb: measurementStart.memoryBytes / MB,
     memoryEndMb: last.memoryBytes / MB,
     memoryPeakMb: memory.peak / MB,
-    memoryGrowth: start.memoryBytes > 0 ? last.memoryBytes / start.memoryBytes : Number.NaN,
+    memoryGrowth: measurementStart.memoryBytes > 0 ? last.memoryBytes / measurementStart.memoryBytes : Number.NaN,
   };
 }
 

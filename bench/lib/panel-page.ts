@@ -95,7 +95,7 @@ export async function startPanelPageServer(
   };
 }
 
-/** Sends one host message: JSON text, or one binary message when a field holds bytes. */
+/** Sends one host message: JSON text, or one binary message when a field contains bytes. */
 export function sendHostMessage(connection: WebSocketConnection, message: object): void {
   const entries = Object.entries(message);
   const binary = entries.find(([, value]) => value instanceof Uint8Array);

@@ -12,6 +12,8 @@ export interface ClientSummary {
   first_frame_s: number;
   memory_mb: number;
   memory_growth: number;
+  memory_start_mb: number;
+  memory_end_mb: number;
   bytes_per_s: number;
   decode_ms_per_draw: number | null;
   client_latency_ms: number | null;
@@ -47,8 +49,9 @@ function sumEncodings(runs: RunResult[]): Record<string, number> {
 }
 
 /**
- * Summarises the runs of one workload and client by medians. `memory_growth` comes from
- * the longest run, which is the memory run when one was made.
+ * Summarises the runs of one workload and client by medians; `memory_mb` is the median of
+ * each run's peak. `memory_growth` and the start and end memory come from the longest run, which
+ * is the memory run when one was made.
  */
 function summarise(runs: RunResult[]): ClientSummary {
   const longest = [...runs].sort((a, b) => b.seconds - a.seconds)[0];
@@ -60,8 +63,10 @@ function summarise(runs: RunResult[]): ClientSummary {
     quality: medianOrNull(runs.map((run) => run.quality)),
     cpu_ms_per_frame: median(runs.map((run) => run.cpuMsPerFrame)),
     first_frame_s: median(runs.map((run) => run.firstFrameSeconds)),
-    memory_mb: Math.max(...runs.map((run) => run.memoryPeakMb)),
+    memory_mb: median(runs.map((run) => run.memoryPeakMb)),
     memory_growth: longest.memoryGrowth,
+    memory_start_mb: longest.memoryStartMb,
+    memory_end_mb: longest.memoryEndMb,
     bytes_per_s: median(runs.map((run) => run.bytesPerSecond)),
     decode_ms_per_draw: medianOrNull(runs.map((run) => run.decodeMsPerDraw)),
     client_latency_ms: medianOrNull(runs.map((run) => run.clientLatencyMs)),

@@ -1,7 +1,8 @@
 /**
- * A minimal WebSocket server (RFC 6455) on a Node HTTP server: unfragmented text and
- * binary messages out, text and binary messages in (fragments are joined), ping answered,
- * close honoured. No extensions, so no per-message compression. It carries the panel's
+ * A minimal WebSocket server (RFC 6455) on a Node HTTP server. It sends unfragmented text
+ * and binary messages, receives text and binary messages (joining fragments), replies to
+ * pings with pongs and closes on a close frame. It offers no extensions, so no per-message
+ * compression. It carries the panel's
  * messages between our engine and the webview page in the benchmark, where VS Code would
  * use postMessage.
  */

@@ -1,7 +1,7 @@
 /**
- * Starts and stops one xpra 3.1.3 server on loopback with one workload as its only child.
- * The server listens for TLS on 127.0.0.1 only; with `html` it also serves xpra's HTML5
- * client from the Debian package on that port (HTTPS and WSS).
+ * Starts and stops one xpra 3.1.3 server on loopback with one workload. The server listens
+ * for TLS on 127.0.0.1 only. With `html` it also serves xpra's HTML5 client from the Debian
+ * package on that port, over HTTPS and WSS.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';

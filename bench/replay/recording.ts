@@ -2,10 +2,11 @@
  * The file format of a recorded session: the host messages exactly as the panel host posted
  * them, in order, each with its time and the top-level window whose page received it.
  *
- * Layout: the magic line `xpra-bench-recording 1\n`, then per message a 4-byte little-endian
- * header length, the JSON header `{ t, page, message }` where `t` is milliseconds since
- * the recording started and a byte field of `message` is replaced by `$binaryField`, then a
- * 4-byte little-endian byte count and that many bytes (0 for a message without bytes).
+ * Layout: the magic line `xpra-bench-recording 1\n`, then four parts per message. They are
+ * a 4-byte little-endian header length, the JSON header `{ t, page, message }`, a 4-byte
+ * little-endian byte count, and that many bytes (none for a message without bytes). `t` is
+ * in milliseconds since the recording started. In `message`, `$binaryField` names the field
+ * that the bytes belong to.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { HostMessage } from '../../src/webview/messages';
