@@ -12,6 +12,8 @@ export interface ListOptions {
   logger?: Logger;
   /** Whether to run `xpra list` for servers that others started. Default true. */
   includeOthers?: boolean;
+  /** Socket folders for `xpra list` (`--socket-dirs`). Default: xpra's configured ones. */
+  socketDirs?: string[];
 }
 
 /**
@@ -26,7 +28,8 @@ export async function listLocalServers(stateDir: string, options: ListOptions = 
     return listed;
   }
   const ownDisplays = new Set(ours.map((server) => `:${server.display}`));
-  for (const other of await listXpraSessions(options.env ?? process.env, options.logger)) {
+  const others = await listXpraSessions(options.env ?? process.env, options.socketDirs ?? [], options.logger);
+  for (const other of others) {
     if (!ownDisplays.has(other.display)) {
       listed.push(other);
     }
@@ -86,7 +89,11 @@ export function parseXpraList(output: string): Extract<ListedServer, { ours: fal
   return sessions;
 }
 
-async function listXpraSessions(env: NodeJS.ProcessEnv, log?: Logger): Promise<Extract<ListedServer, { ours: false }>[]> {
+async function listXpraSessions(
+  env: NodeJS.ProcessEnv,
+  socketDirs: string[],
+  log?: Logger,
+): Promise<Extract<ListedServer, { ours: false }>[]> {
   let xpra: string;
   try {
     xpra = findXpra(env);
@@ -94,7 +101,8 @@ async function listXpraSessions(env: NodeJS.ProcessEnv, log?: Logger): Promise<E
     return [];
   }
   try {
-    const result = await runXpra(xpra, ['list'], { env, timeoutMs: XPRA_LIST_TIMEOUT_MS });
+    const args = ['list', ...socketDirs.map((dir) => `--socket-dirs=${dir}`)];
+    const result = await runXpra(xpra, args, { env, timeoutMs: XPRA_LIST_TIMEOUT_MS });
     return parseXpraList(result.stdout);
   } catch (error) {
     log?.warn('server', `'xpra list' failed: ${describe(error)}`);

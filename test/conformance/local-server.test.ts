@@ -371,6 +371,19 @@ describe('local server in ssl mode', () => {
     assert.equal(listed.length, 1);
     assert.deepEqual(listed[0], { ours: true, server: JSON.parse(JSON.stringify(server)) });
   });
+
+  test('list marks other sessions as not ours', async () => {
+    // Seen from another state folder, this server is someone else's.
+    const otherStateDir = temporaryDir('other');
+    try {
+      const listed = await listLocalServers(otherStateDir, { socketDirs: [server.socketDir] });
+      assert.deepEqual(listed, [{ ours: false, state: 'LIVE', display: `:${server.display}`, socketDir: server.socketDir }]);
+      const fromOwnFolder = await listLocalServers(stateDir, { socketDirs: [server.socketDir] });
+      assert.deepEqual(fromOwnFolder.map((entry) => entry.ours), [true]);
+    } finally {
+      rmSync(otherStateDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('local server trust store', () => {
