@@ -5,7 +5,7 @@ import type { AttachCallOptions, XpraController } from './controller';
 import { parseServerUri } from './engine';
 import { errorMessage, type XpraLog } from './log';
 
-/** Shows an error with a "Show Log" button, without waiting for the person to answer. */
+/** Shows an error with a "Show Log" button, without waiting for a click. */
 export function offerLog(log: XpraLog, message: string): void {
   void vscode.window.showErrorMessage(message, 'Show Log').then((action) => {
     if (action === 'Show Log') log.show();
@@ -26,7 +26,7 @@ export function validateServerUri(text: string): string | undefined {
   }
 }
 
-/** The canonical form of a URI for the recent list, without a password if one was typed. */
+/** Returns the canonical form of a URI for the recent list. */
 function recentForm(text: string): string {
   try {
     return parseServerUri(text.trim()).displayName;

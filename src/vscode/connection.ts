@@ -7,7 +7,7 @@ import { errorMessage, type XpraLog } from './log';
 import { WindowPanel, type PanelOwner } from './panel';
 import { fitWindowSize, type Size } from './window-size';
 
-/** Where to attach and how to verify the server. */
+/** A server to attach to and the TLS settings that verify it. */
 export interface AttachTarget {
   uri: string;
   tls: TlsSettings;
@@ -32,7 +32,7 @@ export const WEBVIEW_ENCODINGS = ['png', 'png/P', 'png/L', 'jpeg', 'webp', 'rgb2
 /** How long a window may ignore a close request before its tab opens again. */
 const CLOSE_GRACE_MS = 5000;
 
-/** What a connection needs from the rest of the extension. */
+/** The services a connection uses from the rest of the extension. */
 export interface ConnectionServices {
   extensionUri: vscode.Uri;
   log: XpraLog;
@@ -44,6 +44,8 @@ export interface ConnectionServices {
   releasePanels(target: AttachTarget, panels: WindowPanel[]): void;
   /** Called whenever state, latency, windows or tabs change. */
   changed(connection: XpraConnection): void;
+  /** Called when the session ended without a request from the person. */
+  lost(connection: XpraConnection, reason: string): void;
 }
 
 /** Per-window figures that tests and the status bar read. */
@@ -75,7 +77,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
   state: ConnectionState = 'connecting';
   insecure: boolean;
   latencyMs?: number;
-  /** Why the session ended, in words. */
+  /** The reason the session ended, in words. */
   reason?: string;
   serverVersion?: string;
 
@@ -229,6 +231,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
         void panel.post({ type: 'session', state: 'disconnected', insecure: this.insecure, detail: reason });
       }
       this.services.releasePanels(this.target, panels);
+      if (wasConnected) this.services.lost(this, reason);
     } else {
       if (wasConnected) this.services.log.info('session', `${this.target.uri} disconnected: ${reason}`);
       for (const panel of panels) panel.dispose();
@@ -425,7 +428,11 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     });
     const wids = [...this.owners.entries()].filter(([, top]) => top === panel.wid).map(([wid]) => wid);
     // The top-level window first, so popups and transients have something to draw over.
-    wids.sort((a, b) => (a === panel.wid ? -1 : b === panel.wid ? 1 : a - b));
+    wids.sort((a, b) => {
+      if (a === panel.wid) return -1;
+      if (b === panel.wid) return 1;
+      return a - b;
+    });
     for (const wid of wids) {
       const window = this.windows.get(wid);
       if (window) void panel.post({ type: 'window-new', window });

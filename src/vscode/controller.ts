@@ -12,7 +12,7 @@ interface OrphanPanel {
   timer?: NodeJS.Timeout;
 }
 
-/** What is remembered about an open tab so it can be restored after a reload. */
+/** The facts kept about an open tab, so it can be restored after a reload. */
 interface PanelRecord {
   title: string;
   target: AttachTarget;
@@ -82,7 +82,7 @@ export class XpraController implements vscode.Disposable {
   }
 
   /**
-   * Attaches to `target`. The password, when the server asks for one, comes from
+   * Attaches to `target`. The password, when the server requests one, comes from
    * SecretStorage or an input box and is stored only after the session started. Rejects with
    * the engine's error; a stored password that the server rejected is forgotten.
    */
@@ -97,6 +97,7 @@ export class XpraController implements vscode.Disposable {
       takeOrphanPanel: (orphanTarget, title) => this.takeOrphan(targetKey(orphanTarget), title),
       releasePanels: (releasedTarget, panels) => this.addOrphans(targetKey(releasedTarget), panels, undefined),
       changed: (changed) => this.changed(changed),
+      lost: (lost, reason) => this.offerReattach(lost, reason),
     });
     this.connections.push(connection);
     this.changed(connection);
@@ -112,6 +113,18 @@ export class XpraController implements vscode.Disposable {
     return connection;
   }
 
+  /** Tells the person that a session ended on its own, with buttons to reattach or read the log. */
+  private offerReattach(connection: XpraConnection, reason: string): void {
+    const message = `Xpra: the session with ${connection.label} ended: ${reason}`;
+    void vscode.window.showWarningMessage(message, 'Reattach', 'Show Log').then((action) => {
+      if (action === 'Show Log') this.log.show();
+      if (action !== 'Reattach') return;
+      this.attach(connection.target).catch((error: unknown) => {
+        void vscode.window.showErrorMessage(`Xpra: could not attach to ${connection.label}: ${errorMessage(error)}`);
+      });
+    });
+  }
+
   /** Disconnects one connection, or every live one when none is given. */
   disconnect(connection?: XpraConnection): void {
     for (const each of connection ? [connection] : this.live) each.disconnect();
@@ -119,9 +132,9 @@ export class XpraController implements vscode.Disposable {
   }
 
   /**
-   * Takes a tab that VS Code restored after a reload. Tabs of the same server are gathered,
-   * the server is attached to again, and its windows adopt them by title; tabs that no
-   * window adopts, or whose server cannot be reached, are closed.
+   * Takes a tab that VS Code restored after a reload. Tabs of the same server are gathered
+   * and the server is attached to again, so its windows can adopt them by title. Tabs that
+   * no window adopts, or whose server cannot be reached, are closed.
    */
   restorePanel(webviewPanel: vscode.WebviewPanel): void {
     const records = this.context.workspaceState.get<PanelRecord[]>(PANEL_RECORDS_KEY, []);

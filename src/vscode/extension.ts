@@ -11,11 +11,11 @@ import { XpraStatusBar } from './statusbar';
 
 /**
  * Set to `start-local-server` to start and attach a local server as soon as the extension
- * activates; `npm run demo` uses it so that no person has to run the command.
+ * activates. `npm run demo` sets it, so no person has to run the command.
  */
 export const DEMO_ENVIRONMENT_VARIABLE = 'XPRA_SESSIONS_DEMO';
 
-/** What `activate` returns: used by the integration tests and by scripts. */
+/** The API that `activate` returns, for the integration tests and for scripts. */
 export interface XpraExtensionApi {
   attach(target: AttachTarget): Promise<boolean>;
   startLocalServer(): Promise<StartedLocalServer | undefined>;

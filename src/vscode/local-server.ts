@@ -5,7 +5,7 @@ import type { XpraController } from './controller';
 import { listLocalServers, startLocalServer, stopLocalServer, type LocalServer } from './engine';
 import { errorMessage, type XpraLog } from './log';
 
-/** The target that attaches to a local server: verified against its CA, with its client certificate. */
+/** Returns the target of a local server: verified against its CA, with its client certificate. */
 export function localServerTarget(server: LocalServer): AttachTarget {
   return {
     uri: server.uri,
@@ -20,7 +20,7 @@ export function localServerTarget(server: LocalServer): AttachTarget {
   };
 }
 
-/** Where this extension keeps its servers' certificates, keys and state files. */
+/** Returns the folder of this extension's server certificates, keys and state files. */
 export function localStateDir(context: vscode.ExtensionContext): string {
   return context.globalStorageUri.fsPath;
 }

@@ -4,7 +4,7 @@ import type { HostMessage, WebviewMessage } from '../webview/messages';
 
 export const WINDOW_VIEW_TYPE = 'xpra.window';
 
-/** What a panel reports to the connection that owns it. */
+/** The events a panel reports to the connection that owns it. */
 export interface PanelOwner {
   /** The webview (re)loaded its page and needs the windows and a full refresh. */
   onPanelReady(panel: WindowPanel): void;

@@ -8,13 +8,13 @@ export interface PasswordRequest {
   port: number;
 }
 
-/** The SecretStorage key of a server's password: one per user, host and port. */
+/** Returns the SecretStorage key of a server's password: one per user, host and port. */
 export function passwordKey(request: { username?: string; host: string; port: number }): string {
   const host = request.host.includes(':') ? `[${request.host}]` : request.host;
   return `xpra.password/${request.username ?? ''}@${host.toLowerCase()}:${request.port}`;
 }
 
-/** Whether an attach error means the server rejected the password. */
+/** Returns true when an attach error means that the server rejected the password. */
 export function isAuthenticationFailure(error: unknown): boolean {
   return /authenticat|password/i.test(errorMessage(error));
 }
@@ -22,7 +22,7 @@ export function isAuthenticationFailure(error: unknown): boolean {
 /**
  * Server passwords in VS Code's SecretStorage. A password typed into the input box is
  * stored only once the session started with it; a stored password the server rejected
- * is deleted so the next attach asks again.
+ * is deleted, so the next attach prompts for it again.
  */
 export class SecretPasswords {
   constructor(
@@ -48,8 +48,8 @@ export class PasswordAttempt {
   ) {}
 
   /**
-   * Returns the given password on the first request, else the stored one, else asks in an
-   * input box; undefined cancels the attach.
+   * Returns the given password on the first request, else the stored one, else prompts in
+   * an input box. Undefined cancels the attach.
    */
   async getPassword(request: PasswordRequest): Promise<string | undefined> {
     const key = passwordKey(request);
