@@ -1,10 +1,11 @@
 /** Rules about TLS: the ssl-* options, the trust settings and the certificates in ssl-ca-data. */
 import 'reflect-metadata';
+import { createSecureContext } from 'node:tls';
 import * as x509 from '@peculiar/x509';
 import { isIpAddress, type ValidationContext } from '../context';
 import { analyzeCaData, type CaDataAnalysis } from '../ca-data-check';
 import { valueSubrange, type Entry } from '../parser';
-import { formatVersions, getOption } from '../schema';
+import { compareVersions, formatVersions, getOption } from '../schema';
 import { suggest } from '../suggest';
 import type { CertificateSummary } from '../../transport';
 
@@ -33,6 +34,8 @@ export function checkSsl(context: ValidationContext): void {
   checkHostnameCheck(context);
   checkCaCerts(context);
   checkClientCertificate(context);
+  checkEncryptedKey(context);
+  checkCiphers(context);
   for (const entry of context.entries('ssl-ca-data')) {
     checkCaData(context, entry);
   }
@@ -591,4 +594,56 @@ export function checkIpHost(context: ValidationContext): void {
     'ip-host',
     `The server certificate needs an IP address SAN for ${host}, or set ssl-server-hostname to a DNS name it has.`,
   );
+}
+
+/** Versions before 5.0 take the key password only from XPRA_SSL_KEY_PASSWORD. */
+const KEY_PASSWORD_OPTION_SINCE = '5.0';
+
+function checkEncryptedKey(context: ValidationContext): void {
+  const fileSystem = context.options.fileSystem;
+  const keyEntry = context.last('ssl-key') ?? context.last('ssl-cert');
+  if (!fileSystem || !keyEntry || keyEntry.value === '' || context.scalar('ssl-key-password')) {
+    return;
+  }
+  if (fileSystem.stat(keyEntry.value) !== 'file') {
+    return;
+  }
+  const text = Buffer.from(fileSystem.readFile(keyEntry.value) ?? new Uint8Array()).toString(
+    'latin1',
+  );
+  if (!/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) {
+    return;
+  }
+  const older = context.versions.filter(
+    (version) => compareVersions(version, KEY_PASSWORD_OPTION_SINCE) < 0,
+  );
+  const where =
+    older.length > 0
+      ? ` xpra ${formatVersions(older)} reads the password only from XPRA_SSL_KEY_PASSWORD.`
+      : ' Set ssl-key-password or XPRA_SSL_KEY_PASSWORD.';
+  context.add(
+    keyEntry.valueRange,
+    'warning',
+    'encrypted-key',
+    `The private key in '${keyEntry.value}' is encrypted, and without its password OpenSSL may prompt on a terminal nobody sees.${where}`,
+  );
+}
+
+/** Checks ssl-ciphers with the OpenSSL that node links, which rejects the same strings. */
+function checkCiphers(context: ValidationContext): void {
+  for (const entry of context.entries('ssl-ciphers')) {
+    if (entry.value === '') {
+      continue;
+    }
+    try {
+      createSecureContext({ ciphers: entry.value });
+    } catch (error) {
+      context.add(
+        entry.valueRange,
+        'error',
+        'invalid-ciphers',
+        `OpenSSL selects no cipher from '${entry.value}' (${(error as Error).message}), so the connection fails with "No cipher can be selected".`,
+      );
+    }
+  }
 }

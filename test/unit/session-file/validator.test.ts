@@ -570,6 +570,10 @@ describe('validator: ssl options', () => {
       '-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n',
     );
     mkdirSync(path.join(folder, 'certs'));
+    writeFileSync(
+      path.join(folder, 'encrypted.key'),
+      '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMII\n-----END ENCRYPTED PRIVATE KEY-----\n',
+    );
   });
   after(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -675,6 +679,17 @@ describe('validator: ssl options', () => {
       absent: ['ssl-options-ignored-by-launcher'],
     },
     {
+      name: 'unknown ciphers',
+      text: `${SSL}ssl-ciphers=BOGUS\n`,
+      expect: ['error invalid-ciphers 3:12-3:17'],
+    },
+    {
+      name: 'known ciphers',
+      text: `${SSL}ssl-ciphers=HIGH:!aNULL\n`,
+      expect: [],
+      absent: ['invalid-ciphers'],
+    },
+    {
       name: 'IP host',
       text: 'mode=ssl\nhost=127.0.0.1\nport=1\n',
       expect: ['info ip-host 1:5-1:14'],
@@ -688,9 +703,11 @@ describe('validator: ssl options', () => {
       [`ssl-ca-certs=${folder}/ca.der`, 'error ca-certs-not-pem'],
       [`ssl-ca-certs=${folder}/certs`, 'warning ca-certs-directory'],
       [`ssl-cert=${folder}/client.pem`, 'warning cert-without-key'],
+      [`ssl-cert=${folder}/client.pem\nssl-key=${folder}/encrypted.key`, 'warning encrypted-key'],
     ];
     for (const [line, expected] of cases) {
       const codes = new Set([
+        'encrypted-key',
         'ca-certs-missing',
         'ca-certs-not-pem',
         'ca-certs-directory',
