@@ -18,8 +18,8 @@ export interface ListOptions {
 
 /**
  * Lists our servers whose process is alive, and removes the folders of those whose process
- * has gone. Then adds the sessions that `xpra list` finds in the default socket folders,
- * marked as not ours. Without xpra on PATH the list has only our servers.
+ * has gone. Then adds the sessions that `xpra list` finds in its socket folders (xpra's
+ * configured ones unless `socketDirs` is given), marked as not ours. Without xpra on PATH the list has only our servers.
  */
 export async function listLocalServers(stateDir: string, options: ListOptions = {}): Promise<ListedServer[]> {
   const ours = await listOwnServers(stateDir, options.logger);

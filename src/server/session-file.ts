@@ -31,7 +31,7 @@ export function encodeCaData(caCertPem: string, xpraVersion?: [number, number]):
 
 /**
  * Formats the session file. The file is ASCII with LF line ends and no duplicate keys,
- * because xpra's launcher reads the locale encoding and rejects repeated keys.
+ * because xpra 3.1.3's launcher reads the locale encoding and drops or fails on repeated keys.
  */
 export function formatSessionFile(fields: SessionFileFields): string {
   const lines = [
@@ -51,7 +51,7 @@ export function formatSessionFile(fields: SessionFileFields): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes the session file with mode 0600: it names the client key, and may name a password. */
+/** Writes the session file with mode 0600, because it names the client key and may name a password. */
 export async function writeSessionFile(file: string, fields: SessionFileFields): Promise<void> {
   await fs.writeFile(file, formatSessionFile(fields), { mode: 0o600 });
   await fs.chmod(file, 0o600);

@@ -53,7 +53,7 @@ export async function stopLocalServer(
 
 /**
  * Removes `<stateDir>/servers/<id>/`. The folder comes from the state file, so it is removed
- * only when its path has that shape; otherwise only the state file goes.
+ * only when its path has that shape. Otherwise only the state file is removed.
  */
 async function removeServerFolder(server: LocalServer, log?: Logger): Promise<void> {
   const folder = path.dirname(path.resolve(server.sessionFile));
@@ -81,7 +81,7 @@ export function locateStateFile(target: string, options: StopOptions = {}): stri
   } else if (path.basename(target) === STATE_FILE_NAME) {
     candidate = target;
   } else {
-    // The session file may be gone while its server still runs; the state file is its sibling.
+    // The state file is the session file's sibling, and it outlives a deleted session file.
     candidate = path.join(path.dirname(target), STATE_FILE_NAME);
   }
   if (existsSync(candidate)) {
