@@ -33,9 +33,10 @@ const SESSION_KEYS = new Set([
   'path',
 ]);
 
-// `mode` values that the table lists only for 3.1.3. The newer lists come from the version
-// summary of the reference notes: quic from 5.0, and in 6.x the AES mode is split into
-// `tcp + aes-cbc` and `tcp + aes-ctr`.
+// The table lists the `mode` values of 3.1.3 only. xpra 5.0 added quic, and 6.x lists
+// `tcp + aes-cbc` and `tcp + aes-ctr` in place of `tcp + aes`.
+// NOTE: 6.0 as the version of that AES change is inferred from the 6.x mode list; the exact
+// release was not checked.
 const MODE_VALUE_VERSIONS = {
   quic: { since: '5.0' },
   'tcp + aes': { removedIn: '6.0' },

@@ -1,12 +1,14 @@
 /**
  * Analysis of an `ssl-ca-data` value: whether it decodes, what it holds, and which xpra
  * versions accept it. Each version family is simulated with its own decoder, because they
- * differ (xpra source, checked by running 3.1.3 and the 6.x branch):
- * - 3.1 and 4.0: hex, else Python's lenient base64; no prefixes; the bytes must be PEM.
+ * differ:
+ * - 3.1 and 4.0: hex, else Python's lenient base64, and no prefixes. The bytes must be PEM.
  *   A value that decodes to neither raises and ends the connection attempt.
  * - 4.1 to 6.0: a `0x` prefix means hex, `b64:` or `base64:` mean base64, otherwise hex then
- *   base64; a value without prefix that decodes to neither is silently ignored; PEM inside.
+ *   base64. A value without prefix that decodes to neither is silently ignored. PEM inside.
  * - 6.1 and later: the same decoding, but the bytes must be DER.
+ * NOTE: the 4.1 to 6.0 rules are read from xpra's source; only 3.1.3 and the 6.x branch were
+ * run against real values.
  */
 import { X509Certificate } from 'node:crypto';
 import {

@@ -629,7 +629,7 @@ function checkEncryptedKey(context: ValidationContext): void {
   );
 }
 
-/** Checks ssl-ciphers with the OpenSSL that node links, which rejects the same strings. */
+/** Checks ssl-ciphers with node's OpenSSL, which parses cipher strings as xpra's Python does. */
 function checkCiphers(context: ValidationContext): void {
   for (const entry of context.entries('ssl-ciphers')) {
     if (entry.value === '') {
