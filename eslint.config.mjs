@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'media/webview.js', '.vscode-test/**', 'node_modules/**'] },
+  { ignores: ['**/.scratch/**', 'dist/**', 'out/**', 'media/webview.js', '.vscode-test/**', 'node_modules/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -11,7 +11,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'scripts/**', 'src/cli.ts'],
+    files: ['test/**', 'scripts/**', 'bench/**', 'src/cli.ts', 'src/cli/**'],
     rules: { 'no-console': 'off' },
   },
 );
