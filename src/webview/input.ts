@@ -54,6 +54,8 @@ export class InputCapture {
   private focusedWid: number | undefined;
   private pendingMove: Extract<WebviewMessage, { type: 'pointer-move' }> | undefined;
   private readonly wheel = new WheelAccumulator();
+  /** The window that receives pointer events while a button is held (pointer capture). */
+  private grabWid: number | undefined;
   /** Keys pressed and not yet released, by KeyboardEvent.code, with what was sent for them. */
   private readonly pressedKeys = new Map<string, Extract<WebviewMessage, { type: 'key' }>>();
 
@@ -82,8 +84,13 @@ export class InputCapture {
     return this.windows.topLevel()?.wid;
   }
 
-  private positionOf(event: MouseEvent, window?: RemoteWindow): PointerPosition | undefined {
-    const target = window ?? this.windows.windowForElement(event.target) ?? this.windows.topLevel();
+  /**
+   * Returns the pointer position relative to the window under the pointer or, while a
+   * button is held, relative to the window where the button went down.
+   */
+  private positionOf(event: MouseEvent): PointerPosition | undefined {
+    const grabbed = this.grabWid === undefined ? undefined : this.windows.get(this.grabWid);
+    const target = grabbed ?? this.windows.windowForElement(event.target) ?? this.windows.topLevel();
     if (target === undefined) {
       return undefined;
     }
@@ -129,7 +136,10 @@ export class InputCapture {
     if (pressed) {
       this.root.focus({ preventScroll: true });
       this.root.setPointerCapture(event.pointerId);
+      this.grabWid = position.wid;
       this.focusWindow(position.wid);
+    } else if (event.buttons === 0) {
+      this.grabWid = undefined;
     }
     // The server must see the pointer at the button's position before the button itself.
     this.sendPendingMove();

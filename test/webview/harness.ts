@@ -2,12 +2,12 @@
  * A harness that runs the real webview bundle in headless Chromium. A loopback HTTP server
  * serves a page under the webview's content security policy with `<div id="xpra-root">`,
  * a fake acquireVsCodeApi that records posted messages, media/panel.css and the bundle
- * built from src/webview/main.ts with esbuild.
+ * media/webview.js that `node esbuild.mjs` builds.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as esbuild from 'esbuild';
+import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 
 import type { HostMessage, WebviewMessage } from '../../src/webview/messages';
@@ -28,18 +28,27 @@ const CHROMIUM_ARGS = [
 
 const NONCE = 'harness-nonce-4f1c';
 
-/** Builds the webview bundle as esbuild.mjs does (browser, IIFE), in memory. */
-async function buildBundle(): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: ['src/webview/main.ts'],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0].text;
+const BUNDLE_PATH = 'media/webview.js';
+const BUNDLE_SOURCES = ['src/webview', 'src/keymap'];
+
+/**
+ * Reads the bundle that `node esbuild.mjs` built, after checking that no source file of the
+ * bundle changed since, so a test never runs stale code.
+ */
+async function readBundle(): Promise<string> {
+  const built = await stat(BUNDLE_PATH).catch(() => undefined);
+  if (built === undefined) {
+    throw new Error(`${BUNDLE_PATH} is missing: run \`node esbuild.mjs\` first`);
+  }
+  for (const directory of BUNDLE_SOURCES) {
+    for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name);
+      if (entry.isFile() && (await stat(path)).mtimeMs > built.mtimeMs) {
+        throw new Error(`${BUNDLE_PATH} is older than ${path}: run \`node esbuild.mjs\` again`);
+      }
+    }
+  }
+  return readFile(BUNDLE_PATH, 'utf8');
 }
 
 function pageHtml(origin: string): string {
@@ -85,7 +94,7 @@ export class Harness {
 
   /** Starts the server and Chromium and opens the harness page at the given viewport size. */
   static async open(width = 400, height = 300): Promise<Harness> {
-    const [bundle, css] = await Promise.all([buildBundle(), readFile('media/panel.css', 'utf8')]);
+    const [bundle, css] = await Promise.all([readBundle(), readFile('media/panel.css', 'utf8')]);
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -100,16 +109,24 @@ export class Harness {
       response.end(route ? route[1] : 'not found');
     });
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width, height } });
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(`${origin}/`);
-    await page.waitForFunction(() => (window as unknown as { posted: WebviewMessage[] }).posted.length > 0);
+    // The first viewport message follows `ready` once the ResizeObserver's debounce ends.
+    await page.waitForFunction(() =>
+      (window as unknown as { posted: WebviewMessage[] }).posted.some((message) => message.type === 'viewport'));
     if (errors.length > 0) {
       throw new Error(`the webview page raised: ${errors.join('; ')}`);
     }
-    return new Harness(browser, page, server);
+    const harness = new Harness(browser, page, server);
+    harness.startMessages = await harness.posted();
+    return harness;
   }
+
+  /** The messages the webview posted while it started, before any test step. */
+  startMessages: WebviewMessage[] = [];
 
   async close(): Promise<void> {
     await this.browser.close();
