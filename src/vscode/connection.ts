@@ -106,6 +106,11 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     this.insecure = target.tls.verifyMode === 'none' || /^tcp:/i.test(target.uri.trim());
   }
 
+  /** True while every tab of the session is hidden and the server was asked to pause. */
+  get isSuspended(): boolean {
+    return this.suspended;
+  }
+
   get label(): string {
     return this.target.label ?? this.target.uri;
   }

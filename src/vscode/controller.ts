@@ -38,6 +38,7 @@ export interface ConnectionSummary {
   insecure: boolean;
   latencyMs?: number;
   reason?: string;
+  suspended: boolean;
   windows: WindowSummary[];
 }
 
@@ -77,6 +78,7 @@ export class XpraController implements vscode.Disposable {
       insecure: connection.insecure,
       latencyMs: connection.latencyMs,
       reason: connection.reason,
+      suspended: connection.isSuspended,
       windows: connection.windowSummaries(),
     }));
   }

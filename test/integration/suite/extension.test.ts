@@ -165,6 +165,33 @@ suite('Xpra extension in VS Code', () => {
     assert.ok(window.width <= 2560);
   });
 
+  test('status bar shows the latency', async () => {
+    // The client pings every few seconds; the first echo sets the latency.
+    await waitFor('a latency in the status bar', () => /\d+ ms/.test(api.statusText()) || undefined, 20000);
+  });
+
+  test('hidden tab suspends and reveal refreshes', async () => {
+    const connection = api.connections().find((each) => each.state === 'connected');
+    assert.ok(connection);
+    const paintedBefore = connection.windows.find((each) => each.title === terminalTitle)?.painted ?? 0;
+    // A text editor in the same group hides the xterm tab.
+    const document = await vscode.workspace.openTextDocument({ content: 'hides the xterm tab' });
+    await vscode.window.showTextDocument(document, { preview: false });
+    await waitFor('the session to be suspended', () => current(api, connection.id)?.suspended || undefined, 15000);
+    await showTab(terminalTitle);
+    await waitFor('the session to resume', () => current(api, connection.id)?.suspended === false || undefined, 15000);
+    // The page of a revealed tab is new, so the server has to paint the whole window again.
+    await waitFor('a refresh paint', () => {
+      const painted = current(api, connection.id)?.windows.find((each) => each.title === terminalTitle)?.painted ?? 0;
+      return painted > paintedBefore || undefined;
+    }, 15000);
+    const textTab = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === document.uri.toString());
+    if (textTab) await vscode.window.tabGroups.close(textTab);
+    await showTab(terminalTitle);
+  });
+
   test('attach without the CA is rejected', async () => {
     assert.ok(started);
     const tabsBefore = xpraTabs().length;
@@ -221,6 +248,20 @@ suite('Xpra extension in VS Code', () => {
     );
   });
 
+  test('closing the tab closes the remote window', async () => {
+    const connection = api.connections().find((each) => each.state === 'connected');
+    assert.ok(connection);
+    const tab = xpraTabs().find((each) => each.label === terminalTitle);
+    assert.ok(tab, `no tab titled "${terminalTitle}"`);
+    await vscode.window.tabGroups.close(tab);
+    // xterm exits when its window is closed, so the server reports the window as lost.
+    await waitFor('the xterm window to be lost', () =>
+      current(api, connection.id)?.windows.every((each) => each.title !== terminalTitle) || undefined,
+      15000,
+    );
+    assert.equal(xpraTabs().filter((each) => each.label === terminalTitle).length, 0);
+  });
+
   test('disconnect command closes the tab', async () => {
     assert.equal(api.connections().filter((each) => each.state !== 'disconnected').length, 1);
     await vscode.commands.executeCommand('xpra.disconnect');
@@ -241,12 +282,15 @@ suite('Xpra extension in VS Code', () => {
 
 /** Makes the xpra tab titled `title` the active editor, so its webview is the visible one. */
 async function showTab(title: string): Promise<void> {
+  const labels = (): string => vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label)).join(', ');
   const found = await waitFor(`a tab titled "${title}"`, () => {
     for (const group of vscode.window.tabGroups.all) {
       const index = group.tabs.findIndex((tab) => tab.label === title);
       if (index >= 0) return { group, index };
     }
     return undefined;
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; the tabs are: ${labels()}`);
   });
   await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
   await vscode.commands.executeCommand('workbench.action.openEditorAtIndex', found.index);
