@@ -1,6 +1,6 @@
 /**
  * Keyboard, pointer, wheel and focus capture. Pointer positions are sent relative to the
- * window under the pointer (or the top-level window over empty space); keys go to the
+ * window under the pointer, or to the top-level window over empty space. Keys go to the
  * focused window, which is the top-level window until another window is clicked.
  */
 import { keyForEvent } from '../keymap';

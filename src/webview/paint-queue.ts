@@ -77,11 +77,6 @@ export class PaintQueue {
     this.postAcknowledgements();
   }
 
-  /** The number of draws received but not yet painted. */
-  get length(): number {
-    return this.queue.length;
-  }
-
   private startDecodes(): void {
     const limit = Math.min(this.queue.length, MAX_DECODES_IN_FLIGHT);
     for (let index = 0; index < limit; index++) {

@@ -59,10 +59,6 @@ export class RemoteWindow implements PaintTarget {
     return this.backContext;
   }
 
-  get pendingDraws(): number {
-    return this.queue.length;
-  }
-
   /** Queues a draw for painting in packet order. */
   draw(message: Parameters<PaintQueue['add']>[0]): void {
     this.queue.add(message);

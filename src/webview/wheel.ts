@@ -1,8 +1,7 @@
 /**
  * Converts browser wheel events into X wheel button clicks: buttons 4 and 5 scroll up and
- * down, 6 and 7 left and right. Deltas accumulate per axis in pixel units, and every 120
- * units (the wheel delta of one notch on Windows and in Chromium's legacy wheelDelta) or
- * every line makes one click.
+ * down, 6 and 7 left and right. Deltas accumulate per axis in pixel units. Every 120 units
+ * (WHEEL_DELTA, one notch in the Win32 wheel API) or every line makes one click.
  */
 
 export const WHEEL_UNITS_PER_NOTCH = 120;

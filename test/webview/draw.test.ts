@@ -338,6 +338,27 @@ describe('webview draws in Chromium', () => {
     assert.deepEqual(await harness.violations(), []);
   });
 
+  it('shows the session state and the insecure banner', async () => {
+    const read = (): Promise<[boolean, string, boolean]> => harness.page.evaluate(() => {
+      const status = document.querySelector('.xpra-status') as HTMLElement;
+      const banner = document.querySelector('.xpra-insecure') as HTMLElement;
+      return [status.hidden, status.textContent ?? '', banner.hidden];
+    });
+    await harness.send({ type: 'session', state: 'connecting', insecure: false });
+    assert.deepEqual(await read(), [false, 'Connecting\u2026', true]);
+    await harness.send({ type: 'session', state: 'connected', insecure: true });
+    assert.deepEqual(await read(), [true, '', false]);
+    await harness.send({ type: 'session', state: 'disconnected', insecure: false, detail: 'server shut down' });
+    assert.deepEqual(await read(), [false, 'Disconnected: server shut down', true]);
+  });
+
+  it('flashes a window for the bell', async () => {
+    await harness.send({ type: 'bell', wid: TOP_LEVEL });
+    const ringing = await harness.page.evaluate(() => document.querySelector('.xpra-window[data-wid="1"]')?.classList.contains('xpra-bell'));
+    assert.equal(ringing, true);
+    await harness.page.waitForFunction(() => !document.querySelector('.xpra-window[data-wid="1"]')?.classList.contains('xpra-bell'));
+  });
+
   it('removes a lost window', async () => {
     await harness.send({ type: 'window-lost', wid: POPUP });
     const count = await harness.page.evaluate(() => document.querySelectorAll('canvas[data-wid="2"]').length);

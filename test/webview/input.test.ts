@@ -271,7 +271,7 @@ describe('webview input in Chromium', () => {
 
   it('posts visibility changes', async () => {
     // Headless Chromium keeps every page visible, so the test overrides document.hidden.
-    // A string script, because tsx would wrap the getter in a helper the page lacks.
+    // The script is a string because tsx would wrap the getter in a helper the page lacks.
     await harness.page.evaluate(`{
       let hidden = true;
       Object.defineProperty(document, 'hidden', { configurable: true, get() { return hidden; } });

@@ -30,7 +30,7 @@ function makePicture(width: number, height: number, pixel: (x: number, y: number
   return { width, height, rgba };
 }
 
-/** A smooth gradient that lossy codecs keep close to the original. */
+/** Returns a smooth gradient, which lossy codecs keep close to the original. */
 export function gradient(width: number, height: number): Picture {
   return makePicture(width, height, (x, y) => [
     Math.round((x * 255) / (width - 1)),
@@ -40,7 +40,7 @@ export function gradient(width: number, height: number): Picture {
   ]);
 }
 
-/** Sharp-edged pixels with every byte different from its neighbours, for lossless checks. */
+/** Returns sharp-edged pixels whose bytes differ from their neighbours', for lossless checks. */
 export function noise(width: number, height: number, seed = 1): Picture {
   return makePicture(width, height, (x, y) => [
     (x * 37 + y * 11 + seed * 5) & 0xff,
@@ -50,7 +50,7 @@ export function noise(width: number, height: number, seed = 1): Picture {
   ]);
 }
 
-/** 8x8 blocks of eight colours, which a palette PNG stores exactly. */
+/** Returns 8x8 blocks of eight colours, which a palette PNG stores exactly. */
 export function blocks(width: number, height: number): Picture {
   const colours: Array<[number, number, number]> = [
     [255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0],
@@ -59,7 +59,7 @@ export function blocks(width: number, height: number): Picture {
   return makePicture(width, height, (x, y) => [...colours[((x >> 3) + (y >> 3) * 3) % colours.length], 255]);
 }
 
-/** A greyscale pattern. */
+/** Returns a greyscale pattern. */
 export function greys(width: number, height: number): Picture {
   return makePicture(width, height, (x, y) => {
     const value = (x * 9 + y * 5) & 0xff;

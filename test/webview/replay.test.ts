@@ -1,7 +1,7 @@
 /**
- * Replays the draws of a recorded xpra 6.5.3 session (an xterm that prints a line every
- * 0.25 s: webp, rgb24 with lz4, and scroll draws) into the webview, and compares the
- * final picture with a model painted in Node from the same packets.
+ * Replays the draws of a recorded xpra 6.5.3 session into the webview. In the session an
+ * xterm prints a line every 0.25 s, which the server sends as webp, rgb24 with lz4, and
+ * scroll draws. The final picture must match a model painted in Node from the same packets.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { asText, decompressLz4, normalizeIncomingName, PacketReader, type Dict, type Value } from '../../src/protocol';
-import type { DrawMessage } from '../../src/webview/messages';
+import type { DrawMessage, PixelCompression } from '../../src/webview/messages';
 import { Harness } from './harness';
 import { CONVERT_PATH, maxDifference, meanDifference } from './pictures';
 
@@ -39,6 +39,12 @@ function drawMessage(packet: Value[]): DrawMessage {
   const coding = asText(packet[6]);
   const payload = packet[7];
   const rgbFormat = options.rgb_format === undefined ? undefined : asText(options.rgb_format);
+  let compression: PixelCompression = 'none';
+  if (options.lz4 !== undefined) {
+    compression = 'lz4';
+  } else if (options.zlib !== undefined) {
+    compression = 'zlib';
+  }
   return {
     type: 'draw',
     wid: toNumber(packet[1]),
@@ -50,7 +56,7 @@ function drawMessage(packet: Value[]): DrawMessage {
     seq: toNumber(packet[8]),
     rowstride: toNumber(packet[9]),
     ...(rgbFormat !== undefined ? { rgbFormat } : {}),
-    compression: options.lz4 !== undefined ? 'lz4' : options.zlib !== undefined ? 'zlib' : 'none',
+    compression,
     flush: toNumber(options.flush),
     ...(coding === 'scroll' ? { scrolls: toCopies(options.scroll ?? payload) } : {}),
     data: payload instanceof Uint8Array ? new Uint8Array(payload) : new Uint8Array(0),

@@ -2,6 +2,9 @@
  * The decoder for raw pixel draws: rgb32 (RGBX, RGBA, BGRX, BGRA) and rgb24 (RGB, BGR),
  * uncompressed or compressed with lz4 or zlib. Rows are `rowstride` bytes apart and the
  * result is RGBA in an ImageData that replaces the area with putImageData.
+ *
+ * NOTE: decompression and conversion run on the webview's main thread. A decode worker
+ * may pay off for large frames, but no measurement has asked for one yet.
  */
 import type { DrawMessage } from '../messages';
 import type { Decoder, Paint } from './decoder';
@@ -101,6 +104,16 @@ async function inflate(data: Uint8Array, maxBytes: number): Promise<Uint8Array> 
 function toImageData(pixels: Uint8Array, width: number, height: number, rowstride: number, layout: PixelLayout): ImageData {
   const rgba = new Uint8ClampedArray(width * height * 4);
   const { bytesPerPixel, red, green, blue, alpha } = layout;
+  if (bytesPerPixel === 4 && red === 0 && rowstride === width * 4) {
+    // RGBX and RGBA without row padding: one copy, then opaque alpha for RGBX.
+    rgba.set(pixels.subarray(0, rgba.length));
+    if (alpha < 0) {
+      for (let index = 3; index < rgba.length; index += 4) {
+        rgba[index] = 255;
+      }
+    }
+    return new ImageData(rgba, width, height);
+  }
   let target = 0;
   for (let row = 0; row < height; row++) {
     let source = row * rowstride;
