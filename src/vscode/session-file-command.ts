@@ -1,7 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TlsSettings } from '../client/types';
-import { SessionFileError, toAttachSettings, type SessionAttachSettings } from '../session-file';
+import * as fs from 'node:fs/promises';
+import {
+  parseSessionFile,
+  readerValues,
+  SessionFileError,
+  toAttachSettings,
+  type ParsedSessionFile,
+  type SessionAttachSettings,
+} from '../session-file';
 import { attachWithProgress } from './attach-command';
 import type { AttachTarget } from './connection';
 import type { XpraController } from './controller';
@@ -27,6 +35,21 @@ async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
 
+/**
+ * Returns the password in the file named by xpra's `password-file` option (relative to the
+ * session file's folder), without its trailing newline, or undefined when the option is unset.
+ */
+async function readPasswordFile(parsed: ParsedSessionFile, file: string): Promise<string | undefined> {
+  const value = readerValues(parsed).get('password-file');
+  if (typeof value !== 'string' || value === '') return undefined;
+  const passwordFile = path.resolve(path.dirname(file), value);
+  try {
+    return (await fs.readFile(passwordFile, 'utf8')).replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new SessionFileError(`cannot read password-file ${passwordFile}: ${errorMessage(error)}`);
+  }
+}
+
 /** Turns the file's settings into a target; relative certificate and key paths are read from the file's folder. */
 export function sessionFileTarget(settings: SessionAttachSettings, file: string): AttachTarget {
   const folder = path.dirname(file);
@@ -48,8 +71,11 @@ export async function attachSessionFileCommand(
   const uri = await sessionFileUri(argument);
   if (!uri) return false;
   let settings: SessionAttachSettings;
+  let password: string | undefined;
   try {
-    settings = toAttachSettings(await readText(uri));
+    const parsed = parseSessionFile(await readText(uri));
+    settings = toAttachSettings(parsed);
+    password = settings.password ?? (await readPasswordFile(parsed, uri.fsPath));
   } catch (error) {
     const why = error instanceof SessionFileError ? error.message : `could not read it: ${errorMessage(error)}`;
     void vscode.window.showErrorMessage(`Xpra: cannot attach with ${path.basename(uri.fsPath)}: ${why}`);
@@ -61,5 +87,5 @@ export async function attachSessionFileCommand(
     log.warn('tls', `${uri.fsPath}: ssl-check-hostname=no is ignored and the host name is checked`);
   }
   const target = sessionFileTarget(settings, uri.fsPath);
-  return attachWithProgress(controller, log, target, false, { password: settings.password });
+  return attachWithProgress(controller, log, target, false, { password });
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { PNG } from 'pngjs';
 import * as vscode from 'vscode';
+import { startLocalServer, stopLocalServer } from '../../../src/server';
 import type { ConnectionSummary } from '../../../src/vscode/controller';
 import type { XpraExtensionApi } from '../../../src/vscode/extension';
 import type { StartedLocalServer } from '../../../src/vscode/local-server';
@@ -268,6 +269,26 @@ suite('Xpra extension in VS Code', () => {
     await waitFor('every xpra tab to close', () => xpraTabs().length === 0, 15000);
     assert.equal(api.connections().filter((each) => each.state !== 'disconnected').length, 0);
     assert.ok(api.statusText().includes('disconnected'), `status bar reads "${api.statusText()}"`);
+  });
+
+  test('session file password reaches the server', async () => {
+    // A tcp-mode local server requires the password in its session file's password-file.
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xpra-it-'));
+    const server = await startLocalServer({ stateDir, mode: 'tcp', start: 'xterm' });
+    try {
+      assert.ok(server.passwordFile, 'a tcp-mode server has a password file');
+      const before = new Set(api.connections().map((each) => each.id));
+      const ok = await vscode.commands.executeCommand<boolean>('xpra.attachSessionFile', vscode.Uri.file(server.sessionFile));
+      assert.equal(ok, true, `attach failed: ${api.connections().at(-1)?.reason}`);
+      const connection = await waitFor('the password session to paint', () =>
+        api.connections().find((each) => !before.has(each.id) && each.windows.some((window) => window.painted > 0)),
+      45000);
+      assert.equal(connection.state, 'connected');
+    } finally {
+      api.disconnectAll();
+      await stopLocalServer(server, { stateDir });
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   test('stop local server stops it', async () => {
