@@ -30,6 +30,8 @@ const MAX_QUEUED_DRAWS = 256;
 const FLUSH_TIMEOUT_MS = 250;
 /** Draws larger than this in either direction are rejected as invalid. */
 const MAX_DRAW_SIZE = 16384;
+/** Draws of more pixels than an 8K screen (7680x4320) are rejected, which bounds decode memory. */
+const MAX_DRAW_PIXELS = 7680 * 4320;
 
 interface QueuedDraw {
   draw: DrawMessage;
@@ -200,6 +202,9 @@ function checkDraw(draw: DrawMessage): void {
   }
   if (draw.width > MAX_DRAW_SIZE || draw.height > MAX_DRAW_SIZE) {
     throw new Error(`draw of ${draw.width}x${draw.height} exceeds the maximum of ${MAX_DRAW_SIZE} pixels per side`);
+  }
+  if (draw.width * draw.height > MAX_DRAW_PIXELS) {
+    throw new Error(`draw of ${draw.width}x${draw.height} exceeds the maximum of ${MAX_DRAW_PIXELS} pixels`);
   }
 }
 

@@ -145,6 +145,8 @@ export class RemoteWindow implements PaintTarget {
     this.backContext = backContext;
     this.canvas.width = width;
     this.canvas.height = height;
+    // NOTE: one remote pixel is one CSS pixel, so on a display with devicePixelRatio > 1
+    // the browser scales the picture up. The host sizes windows in CSS pixels to match.
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
     this.element.style.width = `${width}px`;

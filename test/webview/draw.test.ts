@@ -287,6 +287,7 @@ describe('webview draws in Chromium', () => {
       ['wrong format', draw('rgb24', data, { rowstride, rgbFormat: 'RGBX' }), /invalid pixel format/],
       ['unknown encoding', draw('h265', data), /unsupported encoding/],
       ['negative size', draw('png', encodePng(picture), { width: -1 }), /invalid draw geometry/],
+      ['too many pixels', draw('rgb32', zlibCompress(data), { width: 16000, height: 16000, rowstride: 64000, compression: 'zlib' }), /maximum of \d+ pixels$/],
       ['bad scroll list', draw('scroll', new Uint8Array(0), { scrolls: [[1, 2, 3]] }), /six integers/],
     ];
     for (const [name, message, pattern] of cases) {
@@ -357,6 +358,17 @@ describe('webview draws in Chromium', () => {
     const ringing = await harness.page.evaluate(() => document.querySelector('.xpra-window[data-wid="1"]')?.classList.contains('xpra-bell'));
     assert.equal(ringing, true);
     await harness.page.waitForFunction(() => !document.querySelector('.xpra-window[data-wid="1"]')?.classList.contains('xpra-bell'));
+  });
+
+  it('presents an update whose flush 0 never comes', async () => {
+    await harness.clearPosted();
+    const blue = solid(WIDTH, 8, 0, 0, 255);
+    const { rows: blueRows, rowstride } = rawRows(blue, 'RGB', 0);
+    const message = draw('rgb24', blueRows, { rowstride, rgbFormat: 'RGB', height: 8, flush: 2 });
+    await harness.send(message);
+    const [acknowledgement] = await harness.waitForPosted('painted', 1, 2000);
+    assert.equal(acknowledgement.seq, message.seq);
+    assert.deepEqual(await harness.readPixels(TOP_LEVEL, 0, 0, WIDTH, 8), blue.rgba);
   });
 
   it('removes a lost window', async () => {

@@ -79,7 +79,7 @@ async function decompress(draw: DrawMessage, minBytes: number, maxBytes: number)
 async function inflate(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
   const reader = stream.getReader();
-  const output = new Uint8Array(maxBytes);
+  const chunks: Uint8Array[] = [];
   let length = 0;
   try {
     for (;;) {
@@ -87,17 +87,30 @@ async function inflate(data: Uint8Array, maxBytes: number): Promise<Uint8Array> 
       if (done) {
         break;
       }
-      if (length + value.length > maxBytes) {
+      length += value.length;
+      if (length > maxBytes) {
         throw new Error(`zlib data expands beyond ${maxBytes} bytes`);
       }
-      output.set(value, length);
-      length += value.length;
+      chunks.push(value);
     }
   } catch (error) {
     void reader.cancel().catch(() => undefined);
     throw error instanceof Error && error.message.startsWith('zlib') ? error : new Error(`invalid zlib data: ${String(error)}`);
   }
-  return output.subarray(0, length);
+  return concatenate(chunks, length);
+}
+
+function concatenate(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) {
+    return chunks[0];
+  }
+  const output = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    output.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return output;
 }
 
 /** Converts rows of `layout` pixels into RGBA, dropping row padding and forcing padding alpha to 255. */
