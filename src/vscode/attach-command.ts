@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import type { TlsSettings } from '../client/types';
 import type { AttachTarget } from './connection';
 import type { AttachCallOptions, XpraController } from './controller';
-import { parseServerUri } from './engine';
 import { errorMessage, type XpraLog } from './log';
+import { addRecentServer, validateServerUri } from './uri-input';
+
+export { validateServerUri };
 
 /** Shows an error with a "Show Log" button, without waiting for a click. */
 export function offerLog(log: XpraLog, message: string): void {
@@ -12,37 +14,14 @@ export function offerLog(log: XpraLog, message: string): void {
   });
 }
 
-/** How many servers "Xpra: Attach to Server…" remembers. */
-const MAX_RECENT_SERVERS = 10;
-
-/** Returns the problem with `text` as a server URI, or undefined when it parses. */
-export function validateServerUri(text: string): string | undefined {
-  if (!text.trim()) return 'Type a server URI such as ssl://host:port/';
-  try {
-    parseServerUri(text.trim());
-    return undefined;
-  } catch (error) {
-    return errorMessage(error);
-  }
-}
-
-/** Returns the canonical form of a URI for the recent list. */
-function recentForm(text: string): string {
-  try {
-    return parseServerUri(text.trim()).displayName;
-  } catch {
-    return text.trim();
-  }
-}
-
+/** Returns the `xpra.recentServers` setting, without entries that are not strings. */
 export function recentServers(): string[] {
   const value = vscode.workspace.getConfiguration('xpra').get<unknown>('recentServers', []);
   return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
 async function rememberServer(uri: string, log: XpraLog): Promise<void> {
-  const entry = recentForm(uri);
-  const list = [entry, ...recentServers().filter((each) => each !== entry)].slice(0, MAX_RECENT_SERVERS);
+  const list = addRecentServer(recentServers(), uri);
   try {
     await vscode.workspace.getConfiguration('xpra').update('recentServers', list, vscode.ConfigurationTarget.Global);
   } catch (error) {
