@@ -18,7 +18,7 @@ export interface PaintTarget {
   requestPresent(presented: () => void): void;
 }
 
-/** Draws decoded ahead of the oldest unpainted one, which bounds decode memory. */
+/** Draws, counted from the oldest unpainted one, that decode at the same time. It bounds decode memory. */
 const MAX_DECODES_IN_FLIGHT = 8;
 /**
  * Draws waiting in one window. The server waits for acknowledgements, so a longer queue

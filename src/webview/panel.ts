@@ -8,14 +8,14 @@ import { InputCapture, InputWindows } from './input';
 import type { DrawMessage, HostMessage, WebviewMessage, WindowDescription } from './messages';
 import { RemoteWindow } from './remote-window';
 
-/** Text of the status line for each session state; '' hides it. */
+/** Text of the status line for each session state. An empty text hides the line. */
 const SESSION_TEXT: Readonly<Record<string, string>> = {
   connecting: 'Connecting\u2026',
   connected: '',
   disconnected: 'Disconnected',
 };
 
-/** Windows per panel at most: more is a misbehaving server. */
+/** Windows per panel at most, because more means a misbehaving server. */
 const MAX_WINDOWS = 256;
 
 export class Panel implements InputWindows {

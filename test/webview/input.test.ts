@@ -227,6 +227,17 @@ describe('webview input in Chromium', () => {
     assert.deepEqual(pressed, [5]);
   });
 
+  it('counts one notch per line in line mode', async () => {
+    await harness.page.evaluate(() => {
+      const target = document.querySelector('.xpra-desktop') as HTMLElement;
+      const options = { clientX: 150, clientY: 120, bubbles: true, cancelable: true };
+      target.dispatchEvent(new WheelEvent('wheel', { ...options, deltaY: 3, deltaMode: WheelEvent.DOM_DELTA_LINE }));
+      target.dispatchEvent(new WheelEvent('wheel', { ...options, deltaY: -1, deltaMode: WheelEvent.DOM_DELTA_LINE }));
+    });
+    const pressed = (await buttons()).filter((message) => message.pressed).map((message) => message.button);
+    assert.deepEqual(pressed, [5, 5, 5, 4]);
+  });
+
   it('bounds the notches of one huge wheel event', async () => {
     await harness.page.mouse.move(150, 120);
     await harness.page.mouse.wheel(0, 120 * 50);

@@ -75,7 +75,7 @@ async function decompress(draw: DrawMessage, minBytes: number, maxBytes: number)
   }
 }
 
-/** Inflates zlib data (RFC 1950) and rejects output longer than `maxBytes` without buffering it. */
+/** Inflates zlib data (RFC 1950), and stops with an error as soon as the output passes `maxBytes`. */
 async function inflate(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate'));
   const reader = stream.getReader();
