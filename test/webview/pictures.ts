@@ -1,15 +1,15 @@
 /**
  * Known test pictures and their encodings, made at test time: PNG with pngjs, palette and
  * greyscale PNG, JPEG and WebP with ImageMagick's convert, zlib with node:zlib and lz4
- * blocks with lz4js.
+ * with the protocol layer's encoder, whose blocks liblz4 accepts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { compressBlock, compressBound } from 'lz4js';
 import { PNG } from 'pngjs';
+import { compressLz4 } from '../../src/protocol/compression';
 
 export const CONVERT_PATH = '/usr/bin/convert';
 
@@ -125,33 +125,7 @@ export function zlibCompress(data: Uint8Array): Uint8Array {
 
 /** Compresses into xpra's lz4 form: a 4-byte little-endian size, then one lz4 block. */
 export function lz4Compress(data: Uint8Array): Uint8Array {
-  const block = new Uint8Array(compressBound(data.length));
-  let length = compressBlock(data, block, 0, data.length, new Uint32Array(1 << 16));
-  if (length === 0) {
-    // lz4js returns 0 for data it cannot compress, so store it as one run of literals.
-    length = literalBlock(data, block);
-  }
-  const output = new Uint8Array(4 + length);
-  new DataView(output.buffer).setUint32(0, data.length, true);
-  output.set(block.subarray(0, length), 4);
-  return output;
-}
-
-/** Writes `data` as an lz4 block of literals only and returns the block's length. */
-function literalBlock(data: Uint8Array, block: Uint8Array): number {
-  let index = 0;
-  if (data.length < 15) {
-    block[index++] = data.length << 4;
-  } else {
-    block[index++] = 0xf0;
-    let rest = data.length - 15;
-    for (; rest >= 0xff; rest -= 0xff) {
-      block[index++] = 0xff;
-    }
-    block[index++] = rest;
-  }
-  block.set(data, index);
-  return index + data.length;
+  return compressLz4(data);
 }
 
 /** Returns the largest per-channel difference between two RGBA buffers. */
