@@ -10,7 +10,8 @@
 //   demo prints the loopback URL to open, and stops everything on Ctrl+C.
 // - With --screenshot FILE.png: code-server and headless Chromium. The demo runs "Xpra: Start
 //   Local Secured Server" from the command palette, waits until xterm has painted in its tab,
-//   saves a screenshot of the whole editor, and stops everything.
+//   saves a screenshot of the whole editor, and stops everything. With --reload it reloads
+//   the editor window first and checks that the xterm tab is restored and painted again.
 //
 // Needs `node esbuild.mjs` and `bash scripts/setup-test-host.sh` (scripts/demo.sh runs both).
 // XPRA_DEMO_DEBUG=1 prints code-server's log on failure and keeps the scratch folder.
@@ -36,13 +37,15 @@ const { values: options } = parseArgs({
   options: {
     screenshot: { type: 'string' },
     'code-server': { type: 'boolean', default: false },
+    reload: { type: 'boolean', default: false },
     port: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (options.help) {
-  console.log('usage: node scripts/demo.mjs [--screenshot FILE.png] [--code-server] [--port N]');
+  console.log('usage: node scripts/demo.mjs [--screenshot FILE.png [--reload]] [--code-server] [--port N]');
+  console.log('  --reload  after the first paint, reload the editor window and check that the tab is restored');
   process.exit(0);
 }
 
@@ -278,6 +281,25 @@ async function runFromPalette(page, title) {
   throw new Error(`the command palette never offered "${title}"`);
 }
 
+/** Waits until an xterm tab exists, brings it to the front and waits until xterm has painted in it. */
+async function waitForTerminal(page) {
+  // Debian's xpra.conf also starts an X session script that may open an xmessage window in
+  // a second tab, so bring the xterm's tab to the front before judging the pixels.
+  const terminalTab = page.locator('.tabs-container .tab', { hasText: /xterm|@/ }).first();
+  await terminalTab.waitFor({ timeout: 90000 });
+  await terminalTab.click();
+  const webview = page.locator('iframe.webview.ready').filter({ visible: true }).last();
+  await webview.waitFor({ timeout: 30000 });
+  const deadline = Date.now() + 60000;
+  let share = 0;
+  while (Date.now() < deadline) {
+    share = whiteShare(await webview.screenshot());
+    if (share > 0.3) break;
+    await delay(500);
+  }
+  if (share <= 0.3) throw new Error(`xterm did not paint in its tab (${(share * 100).toFixed(1)}% white)`);
+}
+
 async function screenshotDemo(file) {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -308,21 +330,16 @@ async function screenshotDemo(file) {
     say('workbench loaded; running "Xpra: Start Local Secured Server" from the command palette');
     await runFromPalette(page, 'Xpra: Start Local Secured Server');
 
-    // Debian's xpra.conf also starts an X session script that may open an xmessage window in
-    // a second tab, so bring the xterm's tab to the front before judging the pixels.
-    const terminalTab = page.locator('.tabs-container .tab', { hasText: /xterm|@/ }).first();
-    await terminalTab.waitFor({ timeout: 90000 });
-    await terminalTab.click();
-    const webview = page.locator('iframe.webview.ready').filter({ visible: true }).last();
-    await webview.waitFor({ timeout: 30000 });
-    const deadline = Date.now() + 60000;
-    let share = 0;
-    while (Date.now() < deadline) {
-      share = whiteShare(await webview.screenshot());
-      if (share > 0.3) break;
-      await delay(500);
+    await waitForTerminal(page);
+    if (options.reload) {
+      say('xterm painted; reloading the editor window');
+      // The workbench's own reload saves the open editors first, as a person's reload does.
+      await runFromPalette(page, 'Developer: Reload Window');
+      await page.waitForEvent('load', { timeout: 60000 });
+      await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
+      await waitForTerminal(page);
+      say('the xterm tab was restored and painted again');
     }
-    if (share <= 0.3) throw new Error(`xterm did not paint in its tab (${(share * 100).toFixed(1)}% white)`);
     // Let the prompt and the status bar's latency settle.
     await delay(2500);
     await page.screenshot({ path: file });
