@@ -4,7 +4,7 @@
  * time per frame. A change in these figures between two builds is a change in decode and
  * paint alone.
  */
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/webview/messages';
 import { launchChromium, VIEWPORT } from '../lib/browser';
 import { startPanelPageServer, sendHostMessage } from '../lib/panel-page';
@@ -43,6 +43,24 @@ export interface ReplayResult {
   decodeMicrosMedian: number;
   decodeMicros90: number;
   rendererCpuMsPerFrame: number;
+  /** Main-thread task time of all pages per frame, from CDP Performance.getMetrics. */
+  mainThreadMsPerFrame: number;
+  /** JavaScript time of all pages per frame; the rest of the main thread is style, layout and paint. */
+  scriptMsPerFrame: number;
+}
+
+/** Sums a CDP `Performance.getMetrics` duration (seconds) over pages, in milliseconds. */
+async function readDurations(sessions: CDPSession[]): Promise<{ taskMs: number; scriptMs: number }> {
+  let taskMs = 0;
+  let scriptMs = 0;
+  for (const session of sessions) {
+    const { metrics } = (await session.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    for (const metric of metrics) {
+      if (metric.name === 'TaskDuration') taskMs += metric.value * 1000;
+      if (metric.name === 'ScriptDuration') scriptMs += metric.value * 1000;
+    }
+  }
+  return { taskMs, scriptMs };
 }
 
 class Replayer {
@@ -159,11 +177,21 @@ export async function replayRecording(file: string): Promise<ReplayResult> {
       await page.goto(url);
       return page;
     });
+    const sessions: CDPSession[] = [];
+    for (const target of replayer.pageList) {
+      const page = target.page as Page;
+      const session = await page.context().newCDPSession(page);
+      await session.send('Performance.enable');
+      sessions.push(session);
+    }
+    const durationsBefore = await readDurations(sessions);
     const sampler = new ProcessTreeSampler([pid]);
     const startedAt = performance.now();
     await replayer.run();
     const seconds = (performance.now() - startedAt) / 1000;
     const rendererCpuMs = sampler.sample().cpuMs;
+    const durationsAfter = await readDurations(sessions);
+    const frames = Math.max(1, replayer.frames);
     const decode = [...replayer.decodeMicros].sort((a, b) => a - b);
     return {
       draws: replayer.draws,
@@ -174,7 +202,9 @@ export async function replayRecording(file: string): Promise<ReplayResult> {
       msPerFrame: (seconds * 1000) / Math.max(1, replayer.frames),
       decodeMicrosMedian: percentile(decode, 0.5),
       decodeMicros90: percentile(decode, 0.9),
-      rendererCpuMsPerFrame: rendererCpuMs / Math.max(1, replayer.frames),
+      rendererCpuMsPerFrame: rendererCpuMs / frames,
+      mainThreadMsPerFrame: (durationsAfter.taskMs - durationsBefore.taskMs) / frames,
+      scriptMsPerFrame: (durationsAfter.scriptMs - durationsBefore.scriptMs) / frames,
     };
   } finally {
     await browser.close();
@@ -188,6 +218,7 @@ export async function replaySession(file: string, print: (text: string) => void)
     `replayed ${file}: ${result.frames} frames (${result.draws} draws, ${result.failed} failed) in ${result.seconds.toFixed(2)} s: ` +
       `${result.framesPerSecond.toFixed(1)} frames/s, ${result.msPerFrame.toFixed(2)} ms per frame, ` +
       `decode median ${(result.decodeMicrosMedian / 1000).toFixed(2)} ms, 90th percentile ${(result.decodeMicros90 / 1000).toFixed(2)} ms, ` +
-      `renderer CPU ${result.rendererCpuMsPerFrame.toFixed(2)} ms per frame`,
+      `per frame: Chromium CPU ${result.rendererCpuMsPerFrame.toFixed(2)} ms, page main thread ` +
+      `${result.mainThreadMsPerFrame.toFixed(2)} ms of which JavaScript ${result.scriptMsPerFrame.toFixed(2)} ms`,
   );
 }
