@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-mapfile -t files < <(find test/unit test/conformance test/webview test/integration -name '*.test.ts' -not -path 'test/integration/suite/*' | sort)
+mapfile -t files < <(find test/unit test/conformance test/webview test/integration bench/test -name '*.test.ts' -not -path 'test/integration/suite/*' | sort)
 if [ ${#files[@]} -eq 0 ]; then
   echo "test: no test files found" >&2
   exit 1
