@@ -257,6 +257,37 @@ function whiteShare(buffer) {
   return white / (png.width * png.height);
 }
 
+/** Returns the number of near-black pixels in a PNG: xterm's text. */
+function darkPixels(buffer) {
+  const png = PNG.sync.read(buffer);
+  let dark = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    if (png.data[i] < 60 && png.data[i + 1] < 60 && png.data[i + 2] < 60) dark++;
+  }
+  return dark;
+}
+
+/**
+ * Clicks into the xterm tab and types a command, as a person would. Returns true once the
+ * typed text shows: the tab then has clearly more dark (text) pixels than before.
+ */
+async function typeIntoTerminal(page, text) {
+  const webview = page.locator('iframe.webview.ready').filter({ visible: true }).last();
+  const before = darkPixels(await webview.screenshot());
+  const box = await webview.boundingBox();
+  if (!box) return false;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.type(text, { delay: 20 });
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    await delay(500);
+    // The command line and its output add at least a few hundred glyph pixels.
+    if (darkPixels(await webview.screenshot()) > before + 300) return true;
+  }
+  return false;
+}
+
 /**
  * Runs a command from the F1 palette. The palette lists an extension's commands only once
  * the remote extension host has reported them, so it is reopened until the command shows.
@@ -340,6 +371,8 @@ async function screenshotDemo(file) {
       await waitForTerminal(page);
       say('the xterm tab was restored and painted again');
     }
+    const typed = await typeIntoTerminal(page, 'echo typed in VS Code; date');
+    say(typed ? 'typed into xterm from the editor tab' : 'WARNING: the text typed into the xterm tab did not show');
     // Let the prompt and the status bar's latency settle.
     await delay(2500);
     await page.screenshot({ path: file });

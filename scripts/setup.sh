@@ -23,7 +23,7 @@ done
 # code-server's native modules build against Kerberos headers.
 [ -e /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
 # The benchmark's animation workload draws with cairo through GTK's Python bindings.
-python3 -c "import gi; gi.require_foreign('cairo')" >/dev/null 2>&1 || missing+=(python3-gi-cairo)
+/usr/bin/python3 -c "import gi; gi.require_foreign('cairo')" >/dev/null 2>&1 || missing+=(python3-gi-cairo)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
