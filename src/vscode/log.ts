@@ -19,11 +19,9 @@ export class XpraLog implements Logger, vscode.Disposable {
 
   debug(category: string, message: string): void {
     this.channel.debug(`[${category}] ${message}`);
-    require('node:fs').appendFileSync('/tmp/h6-xpra-debug.log', `${Date.now()} ${process.pid} [${category}] ${message}\n`);
   }
 
   info(category: string, message: string): void {
-    require('node:fs').appendFileSync('/tmp/h6-xpra-debug.log', `${Date.now()} ${process.pid} [${category}] ${message}\n`);
     this.channel.info(`[${category}] ${message}`);
   }
 

@@ -108,7 +108,9 @@ export class WindowPanel implements vscode.Disposable {
       panel.onDidChangeViewState(({ webviewPanel }) => this.viewStateChanged(webviewPanel)),
       panel.onDidDispose(() => this.panelDisposed()),
     );
-    this.reload();
+    // A restored tab waits for a window to adopt it before it loads the page. Loading it now
+    // as well would give two pages, and the older one's late `ready` would get the replay.
+    if (owner) this.reload();
   }
 
   /** Creates a tab for a new top-level window in the active editor group. */
