@@ -1,8 +1,11 @@
 /**
  * The per-window paint queue. Decodes run concurrently, but their paints reach the back
  * buffer strictly in the order the draws arrived (packet order). A draw whose `flush` is 0
- * ends a screen update: the window presents the back buffer on the next animation frame and
- * only then are the update's `painted` acknowledgements posted, with each draw's decode time.
+ * ends a screen update: the window presents the back buffer on the next animation frame.
+ * Each draw's `painted` acknowledgement, with its decode time, is posted as soon as the draw
+ * is painted into the back buffer. Waiting for the present would add up to one frame
+ * interval to every acknowledgement, and the server reads that delay as client latency and
+ * backlog, so it lowers quality and sends fewer updates.
  */
 import { decoderFor, Paint } from './decoders';
 import type { DrawMessage, WebviewMessage } from './messages';
@@ -14,8 +17,8 @@ export interface PaintTarget {
   readonly backBuffer: CanvasRenderingContext2D;
   /** Marks an area of the back buffer as changed since the last present. */
   markDirty(x: number, y: number, width: number, height: number): void;
-  /** Presents the back buffer on the next frame, then calls `presented`. */
-  requestPresent(presented: () => void): void;
+  /** Presents the back buffer on the next frame. */
+  requestPresent(): void;
 }
 
 /** Draws, counted from the oldest unpainted one, that decode at the same time. It bounds decode memory. */
@@ -114,22 +117,26 @@ export class PaintQueue {
   /** Applies settled draws from the head of the queue, stopping at the first unsettled one. */
   private paintReadyDraws(): void {
     let presentNeeded = false;
+    let appliedAny = false;
     while (this.queue.length > 0 && this.queue[0].settled) {
       const entry = this.queue.shift() as QueuedDraw;
       const acknowledgement = this.apply(entry);
       this.acknowledgements.push(acknowledgement);
+      appliedAny = true;
       if (entry.draw.flush === 0 || !Number.isFinite(entry.draw.flush)) {
         presentNeeded = true;
       }
     }
+    this.postAcknowledgements();
     this.startDecodes();
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
     if (presentNeeded) {
-      this.target.requestPresent(() => this.postAcknowledgements());
-    } else if (this.acknowledgements.length > 0 && this.queue.length === 0) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.target.requestPresent();
+    } else if (appliedAny && this.flushTimer === undefined) {
       this.flushTimer = setTimeout(() => {
-        this.target.requestPresent(() => this.postAcknowledgements());
+        this.flushTimer = undefined;
+        this.target.requestPresent();
       }, FLUSH_TIMEOUT_MS);
     }
   }

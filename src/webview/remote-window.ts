@@ -27,7 +27,6 @@ export class RemoteWindow implements PaintTarget {
   private backCanvas: HTMLCanvasElement;
   private backContext: CanvasRenderingContext2D;
   private dirty: DirtyArea | undefined;
-  private readonly presentedCallbacks: Array<() => void> = [];
   private readonly queue: PaintQueue;
   private bellTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -95,8 +94,7 @@ export class RemoteWindow implements PaintTarget {
     this.dirty.bottom = Math.max(this.dirty.bottom, bottom);
   }
 
-  requestPresent(presented: () => void): void {
-    this.presentedCallbacks.push(presented);
+  requestPresent(): void {
     this.scheduler.request(this.present);
   }
 
@@ -130,9 +128,6 @@ export class RemoteWindow implements PaintTarget {
         this.visibleContext.clearRect(area.left, area.top, width, height);
       }
       this.visibleContext.drawImage(this.backCanvas, area.left, area.top, width, height, area.left, area.top, width, height);
-    }
-    for (const callback of this.presentedCallbacks.splice(0)) {
-      callback();
     }
   };
 

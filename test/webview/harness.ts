@@ -183,10 +183,14 @@ export class Harness {
     return all.filter((message): message is Extract<WebviewMessage, { type: T }> => message.type === type);
   }
 
-  /** Returns the RGBA pixels of an area of a window's visible canvas. */
+  /**
+   * Returns the RGBA pixels of an area of a window's visible canvas, read in the next
+   * animation frame so that a present requested before the call has run.
+   */
   async readPixels(wid: number, x: number, y: number, width: number, height: number): Promise<Uint8Array> {
     const values = await this.page.evaluate(
-      ([id, left, top, areaWidth, areaHeight]) => {
+      async ([id, left, top, areaWidth, areaHeight]) => {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
         const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-wid="${id}"]`);
         if (canvas === null) {
           throw new Error(`no canvas for window ${id}`);
