@@ -89,8 +89,8 @@ function askServerUri(): Thenable<string | undefined> {
     .then((value) => value?.trim() || undefined);
 }
 
-/** Returns the argument of `xpra.attach` as a target: a URI string or `{ uri, tls }`. */
-function targetFromArgument(argument: unknown): AttachTarget | undefined {
+/** Returns a command argument as a target: a URI string or `{ uri, tls }`. */
+export function targetFromArgument(argument: unknown): AttachTarget | undefined {
   if (typeof argument === 'string') return { uri: argument, tls: { verifyMode: 'required' } };
   if (typeof argument !== 'object' || argument === null) return undefined;
   const candidate = argument as { uri?: unknown; tls?: Partial<TlsSettings>; label?: unknown };

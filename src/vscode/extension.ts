@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { attachCommand } from './attach-command';
+import { checkServerCertificateCommand } from './check-certificate';
 import type { AttachTarget } from './connection';
 import { XpraController, type ConnectionSummary } from './controller';
 import { startLocalServerCommand, stopLocalServerCommand, type StartedLocalServer } from './local-server';
@@ -39,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
       stopLocalServerCommand(context, sessions, log, argument),
     ),
     vscode.commands.registerCommand('xpra.showLog', () => log.show()),
+    vscode.commands.registerCommand('xpra.checkServerCertificate', (argument?: unknown) =>
+      checkServerCertificateCommand(sessions, log, argument),
+    ),
     vscode.commands.registerCommand(ATTACH_COMMAND, (argument?: unknown) => attachSessionFileCommand(sessions, log, argument)),
     vscode.window.registerWebviewPanelSerializer(WINDOW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => sessions.restorePanel(panel),

@@ -208,6 +208,29 @@ suite('Xpra extension in VS Code', () => {
     assert.equal(xpraTabs().length, tabsBefore, 'the failed attach changed the tabs');
   });
 
+  test('certificate check reports the result', async () => {
+    assert.ok(started);
+    const clientCertificate = { certFile: started.server.clientCertFile, keyFile: started.server.clientKeyFile };
+    const good = await vscode.commands.executeCommand<{ verified: boolean }>('xpra.checkServerCertificate', {
+      uri: started.server.uri,
+      tls: { verifyMode: 'required', caCertFile: started.server.caCertFile, ...clientCertificate },
+    });
+    assert.equal(good?.verified, true);
+    const bad = await vscode.commands.executeCommand<{ verified: boolean; failure?: { check: string } }>(
+      'xpra.checkServerCertificate',
+      { uri: started.server.uri, tls: { verifyMode: 'required', ...clientCertificate } },
+    );
+    assert.equal(bad?.verified, false);
+    assert.match(bad?.failure?.check ?? '', /issuer|self-signed/);
+    // The reports opened as untitled text editors; close them so the xterm tab is in front again.
+    const reports = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === 'untitled');
+    assert.equal(reports.length, 2);
+    await vscode.window.tabGroups.close(reports);
+    await showTab(terminalTitle);
+  });
+
   test('reattach takes over the tab', async () => {
     assert.ok(started);
     const first = api.connections().find((each) => each.state === 'connected');
