@@ -7,7 +7,7 @@ import { errorMessage, type XpraLog } from './log';
 /**
  * "Xpra: Check Server Certificate": connects to a server, verifies its certificate chain
  * as an attach would, and opens the report (chain, result, SHA-256 fingerprints) in an
- * editor. Takes a URI or `{ uri, tls }`; without one, it asks for a URI and reuses the TLS
+ * editor. Takes a URI or `{ uri, tls }`. Without one, it prompts for a URI and reuses the TLS
  * settings of a live session to the same server, such as a local server's CA.
  */
 export async function checkServerCertificateCommand(
