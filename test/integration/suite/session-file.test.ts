@@ -1,8 +1,7 @@
 /**
  * The .xpra language inside a real VS Code: diagnostics of a broken file, the ssl-ca-data
  * hover, the code action that inlines a CA file as hex, completion and the outline.
- * A mocha (tdd) suite for the extension host, run by scripts/run-integration.mjs once it sits
- * in test/integration/suite/ as session-file.test.ts.
+ * A mocha (tdd) suite for the extension host, run by scripts/run-integration.mjs.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
