@@ -15,6 +15,8 @@ export interface AttachTarget {
   label?: string;
   /** Set when the target is a local server started by this extension. */
   localServerId?: string;
+  /** File whose content is the password, read at each attach, as for a local server in `tcp` mode. */
+  passwordFile?: string;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { TlsSettings } from '../client/types';
 import { XpraConnection, type AttachTarget, type WindowSummary } from './connection';
@@ -90,7 +91,7 @@ export class XpraController implements vscode.Disposable {
    */
   async attach(target: AttachTarget, options: AttachCallOptions = {}): Promise<XpraConnection> {
     const timeoutSeconds = vscode.workspace.getConfiguration('xpra').get<number>('connection.timeoutSeconds', 20);
-    const attempt = this.passwords.startAttempt(options.password);
+    const attempt = this.passwords.startAttempt(options.password ?? (await readPasswordFile(target.passwordFile)));
     const connection = new XpraConnection(target, {
       extensionUri: this.context.extensionUri,
       log: this.log,
@@ -262,4 +263,14 @@ function storableTarget(target: AttachTarget): AttachTarget {
   const tls: TlsSettings = { ...target.tls };
   delete tls.keyPassphrase;
   return { ...target, tls };
+}
+
+/** Returns the password in `file` without its trailing newline, or undefined without a file. */
+async function readPasswordFile(file: string | undefined): Promise<string | undefined> {
+  if (!file) return undefined;
+  try {
+    return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new Error(`cannot read the password file ${file}: ${errorMessage(error)}`);
+  }
 }
