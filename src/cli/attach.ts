@@ -15,6 +15,7 @@ import {
 } from '../client';
 import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/framebuffer';
 import { typeText } from '../client/typing';
+import { normalizeFingerprint } from '../transport';
 
 const USAGE = `usage: xpra-sessions attach URI [options]
 
@@ -23,6 +24,8 @@ const USAGE = `usage: xpra-sessions attach URI [options]
   --ssl-ca-data DATA                  trust a CA given as hex of PEM or DER, or base64
   --ssl-server-verify-mode MODE       none, optional or required (default required)
   --ssl-server-hostname NAME          the name the server certificate must carry (also SNI)
+  --ssl-server-fingerprint SHA256     accept only the server certificate with this SHA-256
+                                      fingerprint (64 hex digits), without a CA
   --ssl-cert FILE --ssl-key FILE      client certificate and its private key (PEM)
   --password-file FILE                read the password from the first line of FILE
   --screenshot FILE.png               save all windows, composed, once they have painted
@@ -74,6 +77,7 @@ const OPTIONS = {
   'ssl-ca-data': { type: 'string' },
   'ssl-server-verify-mode': { type: 'string' },
   'ssl-server-hostname': { type: 'string' },
+  'ssl-server-fingerprint': { type: 'string' },
   'ssl-cert': { type: 'string' },
   'ssl-key': { type: 'string' },
   'password-file': { type: 'string' },
@@ -105,6 +109,15 @@ function parseCommand(args: string[]): AttachCommand {
   if ((values['ssl-cert'] === undefined) !== (values['ssl-key'] === undefined)) {
     throw new UsageError('--ssl-cert and --ssl-key must be given together');
   }
+  const fingerprint = values['ssl-server-fingerprint'];
+  let pinnedFingerprint: string | undefined;
+  if (fingerprint !== undefined) {
+    try {
+      pinnedFingerprint = normalizeFingerprint(fingerprint);
+    } catch (error) {
+      throw new UsageError(`invalid --ssl-server-fingerprint: ${errorMessage(error)}`);
+    }
+  }
   const timeoutSeconds = values.timeout === undefined ? 20 : Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new UsageError(
@@ -126,6 +139,7 @@ function parseCommand(args: string[]): AttachCommand {
       serverHostname: values['ssl-server-hostname'],
       certFile: values['ssl-cert'],
       keyFile: values['ssl-key'],
+      pinnedFingerprint,
     },
     passwordFile: values['password-file'],
     screenshot: values.screenshot,

@@ -28,6 +28,8 @@ export interface TlsSettings {
   certFile?: string;
   keyFile?: string;
   keyPassphrase?: string;
+  /** SHA-256 of the one server certificate accepted for this host and port, without a CA. */
+  pinnedFingerprint?: string;
 }
 
 export interface AttachOptions {
