@@ -3,6 +3,8 @@
  * dependency direction (vscode/ -> client/, server/, transport/) is visible in one place.
  */
 export { attach, type XpraSession } from '../client';
-export { findXpra, listLocalServers, startLocalServer, stopLocalServer } from '../server';
-export type { LocalServer } from '../server';
+export {
+  SERVER_MODES, XpraMissingError, ServerStartError, findXpra, listLocalServers, startLocalServer, stopLocalServer,
+} from '../server';
+export type { ListedServer, LocalServer, ServerMode } from '../server';
 export { parseServerUri } from '../transport';

@@ -3,7 +3,8 @@ import { attachCommand } from './attach-command';
 import { checkServerCertificateCommand } from './check-certificate';
 import type { AttachTarget } from './connection';
 import { XpraController, type ConnectionSummary } from './controller';
-import { startLocalServerCommand, stopLocalServerCommand, type StartedLocalServer } from './local-server';
+import type { StartedLocalServer } from './local-server';
+import { registerLocalServers, type LocalServerItem } from './local-servers';
 import { errorMessage, XpraLog } from './log';
 import { ATTACH_COMMAND, registerSessionFileLanguage } from './language';
 import { WINDOW_VIEW_TYPE } from './panel';
@@ -19,7 +20,10 @@ export const DEMO_ENVIRONMENT_VARIABLE = 'XPRA_SESSIONS_DEMO';
 /** The API that `activate` returns, for the integration tests and for scripts. */
 export interface XpraExtensionApi {
   attach(target: AttachTarget): Promise<boolean>;
-  startLocalServer(): Promise<StartedLocalServer | undefined>;
+  /** Starts with the remembered choices, or with those of `choices` ({ start, mode, port, display }). */
+  startLocalServer(choices?: unknown): Promise<StartedLocalServer | undefined>;
+  /** Returns the items of the "Local Servers" view, listed afresh. */
+  localServerItems(): Promise<LocalServerItem[]>;
   connections(): ConnectionSummary[];
   statusText(): string;
   disconnectAll(): void;
@@ -31,14 +35,11 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
   const statusBar = new XpraStatusBar(sessions);
   context.subscriptions.push(log, sessions, statusBar);
 
-  const startLocal = (): Promise<StartedLocalServer | undefined> => startLocalServerCommand(context, sessions, log);
+  const localServers = registerLocalServers(context, sessions, log);
+  const startLocal = (argument?: unknown): Promise<StartedLocalServer | undefined> => localServers.start(argument);
   context.subscriptions.push(
     vscode.commands.registerCommand('xpra.attach', (argument?: unknown) => attachCommand(sessions, log, argument)),
     vscode.commands.registerCommand('xpra.disconnect', () => disconnectCommand(sessions)),
-    vscode.commands.registerCommand('xpra.startLocalServer', startLocal),
-    vscode.commands.registerCommand('xpra.stopLocalServer', (argument?: unknown) =>
-      stopLocalServerCommand(context, sessions, log, argument),
-    ),
     vscode.commands.registerCommand('xpra.showLog', () => log.show()),
     vscode.commands.registerCommand('xpra.checkServerCertificate', (argument?: unknown) =>
       checkServerCertificateCommand(sessions, log, argument),
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
   return {
     attach: (target) => attachCommand(sessions, log, target),
     startLocalServer: startLocal,
+    localServerItems: () => localServers.provider.getChildren(),
     connections: () => sessions.summaries(),
     statusText: () => statusBar.text,
     disconnectAll: () => sessions.disconnect(),

@@ -2,7 +2,12 @@ import * as vscode from 'vscode';
 import { offerLog } from './attach-command';
 import type { AttachTarget } from './connection';
 import type { XpraController } from './controller';
-import { listLocalServers, startLocalServer, stopLocalServer, type LocalServer } from './engine';
+import {
+  listLocalServers, ServerStartError, startLocalServer, stopLocalServer, XpraMissingError, type LocalServer,
+} from './engine';
+import {
+  describeStartChoices, parseStartChoices, readStartChoices, type StartChoices,
+} from './local-servers/choices';
 import { errorMessage, type XpraLog } from './log';
 
 /** Returns the target of a local server: verified against its CA, with its client certificate. */
@@ -17,6 +22,7 @@ export function localServerTarget(server: LocalServer): AttachTarget {
     },
     label: `local server :${server.display}`,
     localServerId: server.id,
+    passwordFile: server.passwordFile,
   };
 }
 
@@ -31,38 +37,78 @@ export interface StartedLocalServer {
 }
 
 /**
- * "Xpra: Start Local Secured Server": starts xpra on 127.0.0.1 running the command of
- * `xpra.localServer.command`, then attaches to it; its first window opens in a tab.
+ * Attaches to a server of ours. In `tcp` mode the password comes from the server's password
+ * file, which the target names, so a later reattach reads it again.
+ */
+export async function attachLocalServer(controller: XpraController, server: LocalServer): Promise<void> {
+  const target = localServerTarget(server);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Xpra: attaching to ${target.label}…` },
+    () => controller.attach(target),
+  );
+}
+
+/**
+ * "Xpra: Start Local Secured Server": starts xpra on 127.0.0.1 with the choices remembered
+ * for this workspace, or those of `argument` (an object with start, mode, port, display,
+ * which are not remembered), then attaches to it; its first window opens in a tab.
  */
 export async function startLocalServerCommand(
   context: vscode.ExtensionContext,
   controller: XpraController,
   log: XpraLog,
+  argument?: unknown,
 ): Promise<StartedLocalServer | undefined> {
-  const start = vscode.workspace.getConfiguration('xpra').get<string>('localServer.command', 'xterm').trim() || 'xterm';
+  const defaultStart = vscode.workspace.getConfiguration('xpra').get<string>('localServer.command', 'xterm');
+  let choices: StartChoices;
+  try {
+    const given = argument instanceof vscode.Uri ? {} : parseStartChoices(argument);
+    choices = { ...readStartChoices(context.workspaceState, defaultStart), ...given };
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Xpra: cannot start a local server: ${errorMessage(error)}`);
+    return undefined;
+  }
   let server: LocalServer;
   try {
     server = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Xpra: starting a local server with ${start}…` },
-      () => startLocalServer({ stateDir: localStateDir(context), start, mode: 'ssl', logger: log }),
+      { location: vscode.ProgressLocation.Notification, title: `Xpra: starting a local server with ${choices.start}…` },
+      () => startLocalServer({ stateDir: localStateDir(context), ...choices, logger: log }),
     );
   } catch (error) {
-    log.error('server', `starting a local server failed: ${errorMessage(error)}`);
-    offerLog(log, `Xpra: could not start a local server: ${errorMessage(error)}`);
+    log.error('server', `starting a local server (${describeStartChoices(choices)}) failed: ${errorMessage(error)}`);
+    showStartError(error, log);
     return undefined;
   }
   log.info('server', `local server :${server.display} (pid ${server.pid}) listens on ${server.uri}`);
-  const target = localServerTarget(server);
   try {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Xpra: attaching to ${target.label}…` },
-      () => controller.attach(target),
-    );
+    await attachLocalServer(controller, server);
   } catch (error) {
     offerLog(log, `Xpra: the local server started (${server.uri}) but attaching failed: ${errorMessage(error)}`);
     return { server, attached: false };
   }
   return { server, attached: true };
+}
+
+/**
+ * Shows why a start failed: without xpra, the install command with a button that copies it.
+ * After a failed start, the last lines of xpra's log with a button that opens the whole log.
+ */
+function showStartError(error: unknown, log: XpraLog): void {
+  if (error instanceof XpraMissingError) {
+    void vscode.window.showErrorMessage(`Xpra: ${error.message}`, 'Copy Install Command').then((action) => {
+      if (action) void vscode.env.clipboard.writeText(error.installCommand);
+    });
+    return;
+  }
+  if (error instanceof ServerStartError) {
+    void vscode.window.showErrorMessage(`Xpra: could not start a local server: ${error.message}`, 'Open xpra Log', 'Show Log')
+      .then((action) => {
+        if (action === 'Open xpra Log') void vscode.window.showTextDocument(vscode.Uri.file(error.logFile));
+        if (action === 'Show Log') log.show();
+      });
+    return;
+  }
+  offerLog(log, `Xpra: could not start a local server: ${errorMessage(error)}`);
 }
 
 interface ServerPick extends vscode.QuickPickItem {
