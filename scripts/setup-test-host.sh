@@ -6,6 +6,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Under `npm test` the outer npm exports its settings, and npm_config_user_agent names Node 20:
+# the nested installs below would inherit them, and code-server's postinstall reads its Node
+# version from that variable. Start the nested npm runs from a clean npm environment.
+while read -r variable; do
+  unset "$variable"
+done < <(compgen -e | grep -E '^(npm_|NODE$)')
 NODE24_VERSION=24.22.3
 CODE_SERVER_VERSION=4.139.1
 HOST_DIR="$ROOT/.vscode-test/code-server-$CODE_SERVER_VERSION"
