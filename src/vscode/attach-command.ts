@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 import type { TlsSettings } from '../client/types';
 import type { AttachTarget } from './connection';
 import type { AttachCallOptions, XpraController } from './controller';
+import { parseServerUri, type ServerUri } from '../transport';
 import { errorMessage, type XpraLog } from './log';
+import { isAuthenticationFailure } from './secrets';
+import { isTlsVerificationError } from './trust/failure-actions';
+import type { TrustService } from './trust/trust-service';
 import { addRecentServer, validateServerUri } from './uri-input';
 
 export { validateServerUri };
@@ -119,24 +123,75 @@ export async function attachCommand(controller: XpraController, log: XpraLog, ar
   return attachWithProgress(controller, log, target, typed);
 }
 
-/** Attaches with a progress notification and reports failure with the reason. */
+/** The trust service of the attach flow, set once at activation. */
+let trustService: TrustService | undefined;
+
+/** Sets the service that applies pins and explains TLS failures; undefined turns that off. */
+export function setTrustService(service: TrustService | undefined): void {
+  trustService = service;
+}
+
+export interface AttachFlowOptions extends AttachCallOptions {
+  /** The `.xpra` file the target came from, which a trusted CA is written into. */
+  sessionFile?: vscode.Uri;
+}
+
+/**
+ * Attaches with a progress notification. A failed TLS check gets one notification with the
+ * choices that fit it; a missing key passphrase is asked for; other failures are reported
+ * with the reason.
+ */
 export async function attachWithProgress(
   controller: XpraController,
   log: XpraLog,
   target: AttachTarget,
   remember: boolean,
-  options: AttachCallOptions = {},
+  options: AttachFlowOptions = {},
 ): Promise<boolean> {
   const label = target.label ?? target.uri;
+  const server = serverOf(target.uri);
+  const trust = server ? trustService : undefined;
+  const prepared = trust && server ? await trust.prepare(target, server.host, server.port, server.username) : target;
+  const retry = (next: AttachTarget, nextOptions: AttachFlowOptions = options): Promise<boolean> =>
+    attachWithProgress(controller, log, next, remember, nextOptions);
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Xpra: attaching to ${label}…` },
-      () => controller.attach(target, options),
+      () => controller.attach(prepared, options),
     );
   } catch (error) {
+    if (trust && server) {
+      if (isTlsVerificationError(error)) {
+        trust.explainFailure(error, { target: prepared, sessionFile: options.sessionFile, retry: (next) => retry(next) });
+        return false;
+      }
+      const withPassphrase = await trust.askPassphrase(error, prepared, server.host, server.port, server.username);
+      if (withPassphrase) return retry(withPassphrase);
+    }
+    if (isAuthenticationFailure(error)) {
+      // No automatic retry: the person enters the password again, or leaves it.
+      offerPasswordRetry(log, `Xpra: could not attach to ${label}: ${errorMessage(error)}`, () => retry(target, { ...options, password: undefined }));
+      return false;
+    }
     offerLog(log, `Xpra: could not attach to ${label}: ${errorMessage(error)}`);
     return false;
   }
+  if (trust && server) await trust.attached(prepared, server.host, server.port, server.username);
   if (remember) await rememberServer(target.uri, log);
   return true;
+}
+
+function serverOf(uri: string): ServerUri | undefined {
+  try {
+    return parseServerUri(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+function offerPasswordRetry(log: XpraLog, message: string, retry: () => Promise<boolean>): void {
+  void vscode.window.showErrorMessage(message, 'Enter Password Again', 'Show Log').then((action) => {
+    if (action === 'Show Log') log.show();
+    if (action === 'Enter Password Again') void retry();
+  });
 }

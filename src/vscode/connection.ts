@@ -297,8 +297,13 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     return first.done ? undefined : first.value;
   }
 
+  /** Returns a tab title, marked while the connection is not verified. */
+  private tabTitle(title: string): string {
+    return this.insecure ? `⚠ ${title} (insecure)` : title;
+  }
+
   private openTab(window: WindowDescription): void {
-    const title = window.title || `Window ${window.wid}`;
+    const title = this.tabTitle(window.title || `Window ${window.wid}`);
     this.owners.set(window.wid, window.wid);
     let panel = this.services.takeOrphanPanel(this.target, title);
     if (panel) {
@@ -324,7 +329,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     if (update.modal !== undefined) window.modal = update.modal;
     if (update.transientFor !== undefined) window.transientFor = update.transientFor;
     const panel = this.panels.get(update.wid);
-    if (panel && update.title) panel.setTitle(update.title);
+    if (panel && update.title) panel.setTitle(this.tabTitle(update.title));
     const message: HostMessage = { type: 'window-metadata', wid: update.wid };
     if (update.title !== undefined) message.title = update.title;
     if (update.sizeConstraints !== undefined) message.sizeConstraints = update.sizeConstraints;

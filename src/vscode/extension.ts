@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { attachCommand } from './attach-command';
+import { attachCommand, setTrustService } from './attach-command';
 import { checkServerCertificateCommand } from './check-certificate';
 import type { AttachTarget } from './connection';
 import { XpraController, type ConnectionSummary } from './controller';
@@ -10,6 +10,9 @@ import { ATTACH_COMMAND, registerSessionFileLanguage } from './language';
 import { WINDOW_VIEW_TYPE } from './panel';
 import { attachSessionFileCommand } from './session-file-command';
 import { XpraStatusBar } from './statusbar';
+import { TrustService, type RecordedFailure } from './trust/trust-service';
+import type { TrustEntry } from './trust/trust-store';
+import { AttachLinkHandler } from './uri-handler';
 
 /**
  * Set to `start-local-server` to start and attach a local server as soon as the extension
@@ -27,6 +30,19 @@ export interface XpraExtensionApi {
   connections(): ConnectionSummary[];
   statusText(): string;
   disconnectAll(): void;
+  /** Server trust, for tests: the same steps the notifications' choices take. */
+  trust: {
+    entries(): TrustEntry[];
+    pin(host: string, port: number, fingerprint: string, subject: string, replace?: boolean): Promise<void>;
+    remove(kind: TrustEntry['kind'], host: string, port: number): Promise<boolean>;
+    /** TLS failures explained in this window, oldest first. */
+    failures(): RecordedFailure[];
+    /**
+     * Opens an attach link as the URI handler does, with `confirm` answering the modal.
+     * Resolves with whether the session started and the modal's detail text.
+     */
+    openLink(link: string, confirm: boolean): Promise<{ attached: boolean; detail?: string }>;
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
@@ -34,6 +50,12 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
   const sessions = new XpraController(context, log);
   const statusBar = new XpraStatusBar(sessions);
   context.subscriptions.push(log, sessions, statusBar);
+  const trust = new TrustService(context, log);
+  setTrustService(trust);
+  context.subscriptions.push(
+    { dispose: () => setTrustService(undefined) },
+    vscode.window.registerUriHandler(new AttachLinkHandler(sessions, log, trust)),
+  );
 
   const localServers = registerLocalServers(context, sessions, log);
   const startLocal = (argument?: unknown): Promise<StartedLocalServer | undefined> => localServers.start(argument);
@@ -44,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
     vscode.commands.registerCommand('xpra.checkServerCertificate', (argument?: unknown) =>
       checkServerCertificateCommand(sessions, log, argument),
     ),
+    vscode.commands.registerCommand('xpra.manageTrustedCertificates', () => trust.manageCommand()),
     vscode.commands.registerCommand(ATTACH_COMMAND, (argument?: unknown) => attachSessionFileCommand(sessions, log, argument)),
     vscode.window.registerWebviewPanelSerializer(WINDOW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => sessions.restorePanel(panel),
@@ -65,6 +88,23 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
     connections: () => sessions.summaries(),
     statusText: () => statusBar.text,
     disconnectAll: () => sessions.disconnect(),
+    trust: {
+      entries: () => trust.store.list(),
+      pin: async (host, port, fingerprint, subject, replace) => {
+        await trust.pin(host, port, fingerprint, subject, replace);
+      },
+      remove: (kind, host, port) => trust.store.remove(kind, host, port),
+      failures: () => trust.recentFailures(),
+      openLink: async (link, confirm) => {
+        let detail: string | undefined;
+        const handler = new AttachLinkHandler(sessions, log, trust, (_link, text) => {
+          detail = text;
+          return Promise.resolve(confirm);
+        });
+        const attached = await handler.open(vscode.Uri.parse(link));
+        return { attached, detail };
+      },
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { attachWithProgress } from './attach-command';
 import type { AttachTarget } from './connection';
 import type { XpraController } from './controller';
 import { errorMessage, type XpraLog } from './log';
+import { allowSessionFileInWorkspace } from './trust/workspace-trust';
 
 /** Returns the `.xpra` file the command was run on: its argument, the active editor, or a picked file. */
 async function sessionFileUri(argument: unknown): Promise<vscode.Uri | undefined> {
@@ -75,6 +76,7 @@ export async function attachSessionFileCommand(
   try {
     const parsed = parseSessionFile(await readText(uri));
     settings = toAttachSettings(parsed);
+    if (!(await allowSessionFileInWorkspace(readerValues(parsed), uri, log))) return false;
     password = settings.password ?? (await readPasswordFile(parsed, uri.fsPath));
   } catch (error) {
     const why = error instanceof SessionFileError ? error.message : `could not read it: ${errorMessage(error)}`;
@@ -87,5 +89,5 @@ export async function attachSessionFileCommand(
     log.warn('tls', `${uri.fsPath}: ssl-check-hostname=no is ignored and the host name is checked`);
   }
   const target = sessionFileTarget(settings, uri.fsPath);
-  return attachWithProgress(controller, log, target, false, { password });
+  return attachWithProgress(controller, log, target, false, { password, sessionFile: uri });
 }
