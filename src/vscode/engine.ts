@@ -6,5 +6,5 @@ export { attach, type XpraSession } from '../client';
 export {
   SERVER_MODES, XpraMissingError, ServerStartError, findXpra, listLocalServers, startLocalServer, stopLocalServer,
 } from '../server';
-export type { ListedServer, LocalServer, ServerMode } from '../server';
+export type { ListedServer, LocalServer, Logger, ServerMode } from '../server';
 export { parseServerUri } from '../transport';

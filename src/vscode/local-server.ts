@@ -50,8 +50,8 @@ export async function attachLocalServer(controller: XpraController, server: Loca
 
 /**
  * "Xpra: Start Local Secured Server": starts xpra on 127.0.0.1 with the choices remembered
- * for this workspace, or those of `argument` (an object with start, mode, port, display,
- * which are not remembered), then attaches to it; its first window opens in a tab.
+ * for this workspace, then attaches to it, and its first window opens in a tab. An
+ * `argument` object with start, mode, port or display overrides them for this start only.
  */
 export async function startLocalServerCommand(
   context: vscode.ExtensionContext,

@@ -1,7 +1,8 @@
 /**
  * Actions on one local server of ours, from the "Local Servers" view or the command
  * palette: attach, stop, log, URIs, the session file, and the client certificate for a
- * browser. Each takes a view item, a server id or session file path, or asks with a quick pick.
+ * browser. Each takes a view item, a server id or session file path,
+ * or shows a quick pick.
  */
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
@@ -17,7 +18,7 @@ interface ServerPick extends vscode.QuickPickItem {
 
 /**
  * Returns the server an action was run on: the view item, the server itself, its id or its
- * session file. Without one it asks, and `modes` limits the choice (the HTTPS actions need `www`).
+ * session file. Without one it shows a quick pick, and `modes` limits the choice (the HTTPS actions need `www`).
  */
 export async function resolveServer(
   stateDir: string,

@@ -1,6 +1,6 @@
 /**
  * "Xpra: Start Local Server with Options…": quick picks for the start command, the socket
- * kind, the port and the display. The answers are remembered for this workspace and used by
+ * kind, the port and the display. The choices are remembered for this workspace and used by
  * every later "Xpra: Start Local Secured Server".
  */
 import * as vscode from 'vscode';

@@ -4,8 +4,8 @@
  * finds, marked as started elsewhere. Listing removes the state of servers that exited.
  */
 import * as vscode from 'vscode';
-import { listLocalServers, type ListedServer, type LocalServer } from '../engine';
-import { errorMessage, type XpraLog } from '../log';
+import { listLocalServers, type ListedServer, type LocalServer, type Logger } from '../engine';
+import { errorMessage } from '../log';
 
 export const LOCAL_SERVERS_VIEW = 'xpra.localServers';
 
@@ -51,7 +51,7 @@ export class LocalServersProvider implements vscode.TreeDataProvider<LocalServer
   constructor(
     private readonly stateDir: string,
     private readonly isAttached: (server: LocalServer) => boolean,
-    private readonly log: XpraLog,
+    private readonly log: Logger,
   ) {}
 
   refresh(): void {
