@@ -65,5 +65,6 @@ export function findUntrustedUses(
 /** Returns true when `file` is `folder` or lies below it, after resolving `..` segments. */
 export function isInside(file: string, folder: string): boolean {
   const relative = path.relative(path.resolve(folder), path.resolve(file));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  const escapes = relative === '..' || relative.startsWith(`..${path.sep}`);
+  return !escapes && !path.isAbsolute(relative);
 }
