@@ -124,6 +124,24 @@ suite('Local Servers view', () => {
       'the www server served a client without the client certificate');
   });
 
+  test('picked choices are remembered', async () => {
+    // Answers the four quick picks as a person would: the start command and free port and
+    // display stay on their first item, and the socket kind moves two items down to www.
+    const starting = vscode.commands.executeCommand<StartedLocalServer | undefined>('xpra.startLocalServerWithOptions');
+    const steps: number[] = [0, 2, 0, 0];
+    for (const moves of steps) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (let move = 0; move < moves; move++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const result = await starting;
+    assert.ok(result, 'no server started after the quick picks (see the Xpra log)');
+    started.push(result.server);
+    // The command starts with the choices it saved, so www proves that they were stored.
+    assert.equal(result.server.mode, 'www');
+    assert.equal(result.server.start, 'xterm');
+  });
+
   test('new provider lists servers from state files', async () => {
     // A reloaded window lists the servers with a new provider, from the state files alone.
     // A second XpraLog would share the extension's output channel and close it on dispose.
