@@ -78,6 +78,10 @@ export function registerLocalServers(
   context.subscriptions.push(
     provider,
     view,
+    // A server can exit while the view is hidden, so showing the view lists afresh.
+    view.onDidChangeVisibility((event) => {
+      if (event.visible) provider.refresh();
+    }),
     // Refresh the attached marks only when the set of attached servers changes, because a
     // refresh runs `xpra list`.
     controller.onDidChange(() => {
