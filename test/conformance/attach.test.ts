@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -459,6 +460,27 @@ describe('attach to xpra 3.1.3', () => {
     ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /insecure/);
+  });
+
+  test('command line: pinned fingerprint attaches', async () => {
+    // No CA: only the pin makes the certificate trusted.
+    const fingerprint = new X509Certificate(readFileSync(certificates.serverCert)).fingerprint256;
+    const result = await runCli(['attach', sslServer.uri, '--ssl-server-fingerprint', fingerprint, '--timeout', '20']);
+    assert.equal(result.code, 0, result.stderr);
+  });
+
+  test('command line: other fingerprint is refused', async () => {
+    const other = new X509Certificate(readFileSync(certificates.selfSignedCert)).fingerprint256;
+    const result = await runCli(['attach', sslServer.uri, '--ssl-server-fingerprint', other, '--timeout', '20']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /certificate changed: pinned SHA-256/);
+    assert.ok(result.stderr.includes(other), result.stderr);
+  });
+
+  test('command line: invalid fingerprint is a usage error', async () => {
+    const result = await runCli(['attach', sslServer.uri, '--ssl-server-fingerprint', 'AB:CD']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /invalid --ssl-server-fingerprint: invalid SHA-256 fingerprint 'AB:CD'/);
   });
 
   test('command line: refusal is one line', async () => {

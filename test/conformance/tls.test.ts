@@ -372,6 +372,21 @@ describe('connectTls against node:tls servers', () => {
     });
   });
 
+  it('rejects an expired pinned certificate', async () => {
+    const expired = await createSelfSigned({
+      commonName: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'], usage: 'server',
+      notBefore: new Date('2019-01-01T00:00:00Z'), notAfter: new Date('2020-01-02T00:00:00Z'),
+    });
+    const fingerprint = summarizeCertificate(expired.certPem).fingerprint256;
+    await withServer({ cert: expired.certPem, key: expired.keyPem }, async (server) => {
+      await expectCheck(
+        connectTls({ host: '127.0.0.1', port: server.port }, { verifyMode: 'required', pinnedFingerprint: fingerprint }, { timeoutMs: TIMEOUT_MS }),
+        'expired',
+        /^certificate expired on 2020-01-02/,
+      );
+    });
+  });
+
   it('accepts a TLS 1.3-only server', async () => {
     await withServer({ cert: loopback.certPem, key: loopback.keyPem, minVersion: 'TLSv1.3' }, async (server) => {
       const result = await connectAndClose('127.0.0.1', server.port, trusted());
