@@ -138,8 +138,8 @@ export interface AttachFlowOptions extends AttachCallOptions {
 
 /**
  * Attaches with a progress notification. A failed TLS check gets one notification with the
- * choices that fit it; a missing key passphrase is asked for; other failures are reported
- * with the reason.
+ * choices that fit it. A missing key passphrase is requested in an input box. Other failures
+ * are reported with the reason.
  */
 export async function attachWithProgress(
   controller: XpraController,

@@ -38,7 +38,7 @@ export interface XpraExtensionApi {
     /** TLS failures explained in this window, oldest first. */
     failures(): RecordedFailure[];
     /**
-     * Opens an attach link as the URI handler does, with `confirm` answering the modal.
+     * Opens an attach link as the URI handler does, with `confirm` as the modal's result.
      * Resolves with whether the session started and the modal's detail text.
      */
     openLink(link: string, confirm: boolean): Promise<{ attached: boolean; detail?: string }>;

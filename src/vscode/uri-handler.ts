@@ -1,7 +1,7 @@
 /**
  * Attach links: `vscode://xpra-sessions.xpra-sessions/attach?uri=ssl://host:port/`. A link
- * only ever proposes an attach with verification on. It always asks first in a modal, and it
- * never starts a command or a server.
+ * only ever proposes an attach with verification on. It is always confirmed in a modal
+ * first, and it never starts a command or a server.
  */
 import * as vscode from 'vscode';
 import { attachWithProgress } from './attach-command';
@@ -45,7 +45,7 @@ export class AttachLinkHandler implements vscode.UriHandler {
     return attachWithProgress(this.controller, this.log, { uri: link.uri, tls: { verifyMode: 'required' } }, false);
   }
 
-  /** The modal's detail: host, port, user, and the pinned fingerprint when one is known. */
+  /** Returns the modal's detail: host, port, user, and the pinned fingerprint when one is known. */
   describe(link: AttachLink): string {
     const lines = [`Host: ${link.host}`, `Port: ${link.port}`];
     if (link.username !== undefined) lines.push(`User: ${link.username}`);

@@ -33,6 +33,7 @@ export function parseAttachLink(path: string, query: string, options: AttachLink
   if (path !== ATTACH_LINK_PATH) {
     throw new AttachLinkError(`unsupported link path '${path}': only ${ATTACH_LINK_PATH} is handled`);
   }
+
   const parameters = new URLSearchParams(query);
   const names = [...new Set(parameters.keys())];
   const unexpected = names.filter((name) => name !== 'uri');
@@ -43,6 +44,7 @@ export function parseAttachLink(path: string, query: string, options: AttachLink
   if (values.length !== 1 || !values[0].trim()) {
     throw new AttachLinkError("the link needs exactly one 'uri' parameter, such as uri=ssl://host:port/");
   }
+
   const text = values[0].trim();
   let parsed: ServerUri;
   try {
@@ -50,6 +52,7 @@ export function parseAttachLink(path: string, query: string, options: AttachLink
   } catch (error) {
     throw new AttachLinkError(`invalid server URI in the link: ${(error as Error).message}`);
   }
+
   // The scheme must be written out, so the link shows how it connects.
   const scheme = /^([A-Za-z]+):/.exec(text)?.[1].toLowerCase();
   const allowed = scheme === 'ssl' || (scheme === 'tcp' && options.allowTcp === true);

@@ -1,5 +1,5 @@
 /**
- * Which choices a failed TLS handshake offers, and the words that explain it. Pure: no
+ * The choices that a failed TLS handshake offers, and the text that explains it. Pure: no
  * `vscode` import, so unit tests run in plain Node.
  */
 import { OFFERED_VERSIONS, type TlsCheck, type TlsVerificationError } from '../../transport';

@@ -1,8 +1,8 @@
 /**
- * The VS Code side of server trust: explains a failed TLS check in one notification, carries
- * out the choice the person makes (trust a CA file, pin the certificate, connect once without
- * verification), applies stored pins and CA files to later attaches, and keeps client key
- * passphrases in SecretStorage.
+ * The VS Code side of server trust. It explains a failed TLS check in one notification and
+ * carries out the choice the person makes: trust a CA file, pin the certificate, or connect
+ * once without verification. It applies stored pins and CA files to later attaches, and
+ * keeps client key passphrases in SecretStorage.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -22,7 +22,7 @@ import {
 } from './failure-actions';
 import { TrustStore, type PinEntry, type TrustEntry } from './trust-store';
 
-/** What the trust flow needs to know about the attach that failed. */
+/** The attach that failed, as the trust flow needs it. */
 export interface FailedAttach {
   target: AttachTarget;
   /** The `.xpra` file the attach came from, which a trusted CA is written into. */
@@ -59,7 +59,7 @@ export class TrustService {
     this.store = new TrustStore(context.globalState);
   }
 
-  /** The failures seen in this window, oldest first, for tests and diagnostics. */
+  /** Returns the failures explained in this window, oldest first, for tests and diagnostics. */
   recentFailures(): RecordedFailure[] {
     return [...this.failures];
   }
@@ -91,7 +91,7 @@ export class TrustService {
   }
 
   /**
-   * Asks for the passphrase of an encrypted client key when `error` says it is missing or
+   * Asks for the passphrase of an encrypted client key when `error` reports it missing or
    * wrong, and returns the target to retry with, or undefined when `error` is not about the
    * passphrase or the person cancelled. A wrong stored passphrase is deleted first.
    */

@@ -1,7 +1,7 @@
 /**
- * What a session file may do in a workspace that VS Code does not trust: it may not start
- * commands, and files outside the workspace that it names (keys, certificates, passwords)
- * are read only after the person agrees. Pure: no `vscode` import.
+ * Rules for session files in a workspace that VS Code does not trust. Such a file may not
+ * start commands, and the files outside the workspace that it names (keys, certificates,
+ * passwords) are read only after the person agrees. Pure: no `vscode` import.
  */
 import * as path from 'node:path';
 

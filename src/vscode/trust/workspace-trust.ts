@@ -6,8 +6,8 @@ import { findUntrustedUses } from './workspace-rules';
 
 /**
  * In an untrusted workspace, reports the command options of a session file as ignored and
- * asks before files outside the workspace are read. Returns false when the person declines,
- * and true at once in a trusted workspace.
+ * shows a modal before files outside the workspace are read. Returns false when the person
+ * declines, and true at once in a trusted workspace.
  */
 export async function allowSessionFileInWorkspace(
   values: ReadonlyMap<string, unknown>,
@@ -18,7 +18,7 @@ export async function allowSessionFileInWorkspace(
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const findings = findUntrustedUses(values, sessionFile.fsPath, folders, os.homedir());
   if (findings.commandKeys.length > 0) {
-    // This client never runs these options; the warning says so, so nobody expects them to run.
+    // This client never runs these options, and the warning tells the person so.
     const keys = findings.commandKeys.join(', ');
     log.warn('session-file', `${sessionFile.fsPath}: ${keys} ignored: the workspace is not trusted`);
     void vscode.window.showWarningMessage(

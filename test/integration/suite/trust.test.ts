@@ -1,7 +1,7 @@
 /**
- * Server trust inside a real VS Code: a real xpra server with a self-signed certificate on
- * loopback is refused and explained, is attached after its certificate is pinned, and a
- * server that then presents another certificate on the same port is refused.
+ * Server trust inside a real VS Code, against a real xpra server with a self-signed
+ * certificate on loopback. The attach is rejected and explained, and it succeeds once the
+ * certificate is pinned. A server with another certificate on the same port is then rejected.
  */
 import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
