@@ -20,6 +20,7 @@ import {
   TRUST_ACTION_LABELS,
   type TrustAction,
 } from './failure-actions';
+import { isKeyPassphraseError, isWrongPassphrase, passphraseKey } from './secret-keys';
 import { TrustStore, type PinEntry, type TrustEntry } from './trust-store';
 
 /** The attach that failed, as the trust flow needs it. */
@@ -39,14 +40,6 @@ export interface RecordedFailure {
   fingerprint?: string;
   message: string;
 }
-
-/** SecretStorage key of a client key's passphrase: one per user, host and port. */
-export function passphraseKey(host: string, port: number, username?: string): string {
-  return `xpra.key-passphrase/${username ?? ''}@${formatHostPort(host.toLowerCase(), port)}`;
-}
-
-/** Matches the TlsSettingsError messages of an encrypted client key without a usable passphrase. */
-const PASSPHRASE_PROBLEM = /is encrypted: a passphrase is required|wrong passphrase/;
 
 export class TrustService {
   readonly store: TrustStore;
@@ -96,12 +89,12 @@ export class TrustService {
    * passphrase or the person cancelled. A wrong stored passphrase is deleted first.
    */
   async askPassphrase(error: unknown, target: AttachTarget, host: string, port: number, username?: string): Promise<AttachTarget | undefined> {
-    if (!PASSPHRASE_PROBLEM.test(errorMessage(error)) || target.tls.keyFile === undefined) return undefined;
+    if (!isKeyPassphraseError(error) || target.tls.keyFile === undefined) return undefined;
     const key = passphraseKey(host, port, username);
     await this.context.secrets.delete(key);
     const passphrase = await vscode.window.showInputBox({
       title: `Xpra: passphrase of the client key for ${formatHostPort(host, port)}`,
-      prompt: `${path.basename(target.tls.keyFile)} is encrypted: ${/wrong/.test(errorMessage(error)) ? 'the passphrase was wrong, ' : ''}enter its passphrase.`,
+      prompt: `${path.basename(target.tls.keyFile)} is encrypted: ${isWrongPassphrase(error) ? 'the passphrase was wrong, ' : ''}enter its passphrase.`,
       password: true,
       ignoreFocusOut: true,
     });
