@@ -28,6 +28,13 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
   }
 }
 
+function xpraTabLabels(): string[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('xpra.window'))
+    .map((tab) => tab.label);
+}
+
 /** Starts a node:tls server on loopback at `port` that accepts handshakes and then stays silent. */
 async function startSilentTlsServer(port: number, cert: string, key: string): Promise<tls.Server> {
   const server = tls.createServer({ cert, key }, (socket) => {
@@ -94,6 +101,28 @@ suite('Server trust in VS Code', () => {
     assert.equal(failure.fingerprint, fingerprint);
     const live = api.connections().filter((each) => each.uri === xpra?.uri && each.state !== 'disconnected');
     assert.equal(live.length, 0);
+  });
+
+  test('unverified attach is marked, not kept', async () => {
+    assert.ok(xpra);
+    const attached = await api.attach({ uri: xpra.uri, tls: { verifyMode: 'none' } });
+    assert.equal(attached, true);
+    const connection = await waitFor('an insecure session', () =>
+      api.connections().find((each) => each.uri === xpra?.uri && each.state === 'connected'),
+    );
+    assert.equal(connection.insecure, true);
+    assert.match(api.statusText(), /insecure/);
+    const tab = await waitFor('a tab marked insecure', () => xpraTabLabels().find((label) => label.includes('(insecure)')));
+    assert.match(tab, /^⚠ /);
+    api.disconnectAll();
+    await waitFor('the insecure tabs to close', () => !xpraTabLabels().some((label) => label.includes('(insecure)')));
+
+    // Nothing of the unverified connection is remembered: the next verified attach fails again.
+    const failuresBefore = api.trust.failures().length;
+    assert.equal(await api.attach({ uri: xpra.uri, tls: { verifyMode: 'required' } }), false);
+    assert.equal(api.trust.failures().length, failuresBefore + 1);
+    assert.equal(api.trust.failures().at(-1)?.check, 'self-signed');
+    assert.equal(api.trust.entries().filter((entry) => entry.port === port).length, 0);
   });
 
   test('pinned certificate attaches', async () => {
