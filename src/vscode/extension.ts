@@ -34,6 +34,8 @@ export interface XpraExtensionApi {
   trust: {
     entries(): TrustEntry[];
     pin(host: string, port: number, fingerprint: string, subject: string, replace?: boolean): Promise<void>;
+    /** Trusts a CA file for host and port, writing it into `sessionFile` as ssl-ca-data when given. */
+    trustCaFile(host: string, port: number, caFile: string, sessionFile?: string): Promise<void>;
     remove(kind: TrustEntry['kind'], host: string, port: number): Promise<boolean>;
     /** TLS failures explained in this window, oldest first. */
     failures(): RecordedFailure[];
@@ -92,6 +94,9 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
       entries: () => trust.store.list(),
       pin: async (host, port, fingerprint, subject, replace) => {
         await trust.pin(host, port, fingerprint, subject, replace);
+      },
+      trustCaFile: async (host, port, caFile, sessionFile) => {
+        await trust.trustCaFile(host, port, vscode.Uri.file(caFile), sessionFile === undefined ? undefined : vscode.Uri.file(sessionFile));
       },
       remove: (kind, host, port) => trust.store.remove(kind, host, port),
       failures: () => trust.recentFailures(),

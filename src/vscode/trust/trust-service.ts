@@ -21,7 +21,7 @@ import {
   type TrustAction,
 } from './failure-actions';
 import { isKeyPassphraseError, isWrongPassphrase, passphraseKey } from './secret-keys';
-import { TrustStore, type PinEntry, type TrustEntry } from './trust-store';
+import { TrustStore, type PinEntry, type TrustedCaEntry, type TrustEntry } from './trust-store';
 
 /** The attach that failed, as the trust flow needs it. */
 export interface FailedAttach {
@@ -218,17 +218,23 @@ export class TrustService {
     });
     const file = picked?.[0];
     if (!file) return false;
+    await this.trustCaFile(failure.host, failure.port, file, attach.sessionFile);
+    return attach.retry(withTls(attach.target, { caCertFile: file.fsPath, caData: undefined }));
+  }
+
+  /**
+   * Trusts the CA certificates of a PEM or DER file for host and port, and writes them into
+   * `sessionFile` as `ssl-ca-data` when given. Rejects a file without a certificate.
+   */
+  async trustCaFile(host: string, port: number, file: vscode.Uri, sessionFile?: vscode.Uri): Promise<TrustedCaEntry> {
     const pem = certificateFileToPem(await vscode.workspace.fs.readFile(file), file.fsPath);
     const certificates = parsePemCertificates(pem);
     if (certificates.length === 0) throw new Error(`${file.fsPath} contains no certificate`);
     const first = summarizeCertificate(certificates[0].toString());
-    await this.store.trustCa(failure.host, failure.port, file.fsPath, { fingerprint: first.fingerprint256, subject: first.subject });
-    this.log.info(
-      'tls',
-      `${formatHostPort(failure.host, failure.port)}: trusting the CA file ${file.fsPath} (${first.subject}, SHA-256 ${first.fingerprint256})`,
-    );
-    if (attach.sessionFile) await this.writeCaData(attach.sessionFile, pem);
-    return attach.retry(withTls(attach.target, { caCertFile: file.fsPath, caData: undefined }));
+    const entry = await this.store.trustCa(host, port, file.fsPath, { fingerprint: first.fingerprint256, subject: first.subject });
+    this.log.info('tls', `${formatHostPort(host, port)}: trusting the CA file ${file.fsPath} (${first.subject}, SHA-256 ${first.fingerprint256})`);
+    if (sessionFile) await this.writeCaData(sessionFile, pem);
+    return entry;
   }
 
   /** Writes `ssl-ca-data` into a session file through a WorkspaceEdit, so it can be undone. */

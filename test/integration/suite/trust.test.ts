@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import * as vscode from 'vscode';
 import { createSelfSigned } from '../../../src/server/certificates';
+import { decodeCaData } from '../../../src/transport';
 import type { XpraExtensionApi } from '../../../src/vscode/extension';
 import { startXpra, type XpraServer } from '../../support/xpra';
 
@@ -58,6 +59,7 @@ suite('Server trust in VS Code', () => {
   let fingerprint = '';
   let subject = '';
   let port = 0;
+  let certFile = '';
 
   suiteSetup(async () => {
     const extension = vscode.extensions.getExtension<XpraExtensionApi>(EXTENSION_ID);
@@ -65,7 +67,7 @@ suite('Server trust in VS Code', () => {
     api = await extension.activate();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xpra-trust-it-'));
     const selfSigned = await createSelfSigned({ commonName: 'localhost', dns: ['localhost'], ips: [HOST], usage: 'server' });
-    const certFile = path.join(dir, 'server.pem');
+    certFile = path.join(dir, 'server.pem');
     const keyFile = path.join(dir, 'server.key');
     fs.writeFileSync(certFile, selfSigned.certPem);
     fs.writeFileSync(keyFile, selfSigned.keyPem, { mode: 0o600 });
@@ -123,6 +125,33 @@ suite('Server trust in VS Code', () => {
     assert.equal(api.trust.failures().length, failuresBefore + 1);
     assert.equal(api.trust.failures().at(-1)?.check, 'self-signed');
     assert.equal(api.trust.entries().filter((entry) => entry.port === port).length, 0);
+  });
+
+  test('trusted CA file is written and attaches', async () => {
+    assert.ok(xpra);
+    const sessionFile = path.join(dir, 'self-signed.xpra');
+    fs.writeFileSync(sessionFile, `mode=ssl\nhost=${HOST}\nport=${port}\n`);
+    await api.trust.trustCaFile(HOST, port, certFile, sessionFile);
+    const ca = api.trust.entries().find((entry) => entry.kind === 'ca' && entry.port === port);
+    assert.ok(ca, 'no trusted CA entry was stored');
+    assert.equal(ca.fingerprint, fingerprint);
+
+    // The CA goes into the open document as an edit, which the attach reads before a save.
+    const document = await vscode.workspace.openTextDocument(sessionFile);
+    const line = document.getText().split('\n').find((each) => each.startsWith('ssl-ca-data='));
+    assert.ok(line, `no ssl-ca-data line in:\n${document.getText()}`);
+    assert.equal(decodeCaData(line.slice('ssl-ca-data='.length)).trim(), fs.readFileSync(certFile, 'utf8').trim());
+    assert.equal(document.isDirty, true);
+    const attached = await vscode.commands.executeCommand<boolean>('xpra.attachSessionFile', document.uri);
+    assert.equal(attached, true, `attach failed: ${JSON.stringify(api.trust.failures().at(-1))}`);
+    api.disconnectAll();
+
+    // The stored CA file alone also verifies an attach by URI, until it is removed.
+    assert.equal(await api.attach({ uri: xpra.uri, tls: { verifyMode: 'required' } }), true);
+    api.disconnectAll();
+    assert.equal(await api.trust.remove('ca', HOST, port), true);
+    assert.equal(await api.attach({ uri: xpra.uri, tls: { verifyMode: 'required' } }), false);
+    assert.equal(api.trust.failures().at(-1)?.check, 'self-signed');
   });
 
   test('pinned certificate attaches', async () => {
