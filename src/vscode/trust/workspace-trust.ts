@@ -18,7 +18,7 @@ export async function allowSessionFileInWorkspace(
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const findings = findUntrustedUses(values, sessionFile.fsPath, folders, os.homedir());
   if (findings.commandKeys.length > 0) {
-    // This client never runs these options, and the warning tells the person so.
+    // This client never runs these options, and the warning states that.
     const keys = findings.commandKeys.join(', ');
     log.warn('session-file', `${sessionFile.fsPath}: ${keys} ignored: the workspace is not trusted`);
     void vscode.window.showWarningMessage(
