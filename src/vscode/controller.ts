@@ -52,6 +52,7 @@ export class XpraController implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   private readonly passwords: SecretPasswords;
   private recordTimer?: NodeJS.Timeout;
+  private attachFlow?: (target: AttachTarget) => Promise<unknown>;
   private readonly adopting = new WeakSet<XpraConnection>();
 
   constructor(
@@ -122,10 +123,28 @@ export class XpraController implements vscode.Disposable {
     void vscode.window.showWarningMessage(message, 'Reattach', 'Show Log').then((action) => {
       if (action === 'Show Log') this.log.show();
       if (action !== 'Reattach') return;
-      this.attach(connection.target).catch((error: unknown) => {
+      this.attachAgain(connection.target).catch((error: unknown) => {
         void vscode.window.showErrorMessage(`Xpra: could not attach to ${connection.label}: ${errorMessage(error)}`);
       });
     });
+  }
+
+  /**
+   * Sets the attach flow that reattach and restore go through, so a TLS failure there gets the
+   * same explanation and choices as an attach from the command palette.
+   */
+  setAttachFlow(flow: (target: AttachTarget) => Promise<unknown>): void {
+    this.attachFlow = flow;
+  }
+
+  /**
+   * Attaches to a server seen before. Verification is switched back on: connecting without it
+   * is a choice for one connection, never carried over to the next.
+   */
+  private attachAgain(target: AttachTarget): Promise<unknown> {
+    const verified: AttachTarget =
+      target.tls.verifyMode === 'none' ? { ...target, tls: { ...target.tls, verifyMode: 'required' } } : target;
+    return this.attachFlow ? this.attachFlow(verified) : this.attach(verified);
   }
 
   /** Disconnects one connection, or every live one when none is given. */
@@ -153,7 +172,7 @@ export class XpraController implements vscode.Disposable {
     this.addOrphans(key, [panel], RESTORE_WAIT_MS);
     if (alreadyAttaching) return;
     this.log.info('session', `attaching to ${record.target.uri} again to restore "${webviewPanel.title}"`);
-    this.attach(record.target).catch((error: unknown) => {
+    this.attachAgain(record.target).catch((error: unknown) => {
       void vscode.window.showWarningMessage(
         `Xpra: could not restore the session of "${webviewPanel.title}": ${errorMessage(error)}`,
       );
@@ -244,6 +263,8 @@ export class XpraController implements vscode.Disposable {
       this.recordTimer = undefined;
       const records: PanelRecord[] = [];
       for (const connection of this.live) {
+        // A connection without verification is never restored: that choice lasts one connection.
+        if (connection.target.tls.verifyMode === 'none') continue;
         for (const window of connection.windowSummaries()) {
           if (window.hasTab) records.push({ title: window.title || `Window ${window.wid}`, target: storableTarget(connection.target) });
         }

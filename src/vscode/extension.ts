@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { attachCommand, setTrustService } from './attach-command';
+import { attachCommand, attachWithProgress, setTrustService } from './attach-command';
 import { checkServerCertificateCommand } from './check-certificate';
 import type { AttachTarget } from './connection';
 import { XpraController, type ConnectionSummary } from './controller';
@@ -54,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): XpraExtensionApi {
   context.subscriptions.push(log, sessions, statusBar);
   const trust = new TrustService(context, log);
   setTrustService(trust);
+  sessions.setAttachFlow((target) => attachWithProgress(sessions, log, target, false));
   context.subscriptions.push(
     { dispose: () => setTrustService(undefined) },
     vscode.window.registerUriHandler(new AttachLinkHandler(sessions, log, trust)),
