@@ -2,7 +2,8 @@
  * The public face of the xpra session that the VS Code side and the command line use.
  * Everything below the session (codecs, sockets, packet names) stays inside the engine.
  */
-import type { WindowDescription, SizeConstraints, PixelCompression } from '../webview/messages';
+import type { TlsSettings } from '../transport';
+import type { DrawMessage, WindowDescription, SizeConstraints, PixelCompression } from '../webview/messages';
 import type { WireFormatStore } from './wire-format';
 
 export type { WindowDescription, SizeConstraints, PixelCompression, WireFormatStore };
@@ -16,21 +17,7 @@ export interface Logger {
   error(category: string, message: string): void;
 }
 
-export type VerifyMode = 'none' | 'optional' | 'required';
-
-/** TLS settings, named after xpra's own `ssl-*` options. */
-export interface TlsSettings {
-  caCertFile?: string;
-  /** `ssl-ca-data`: hex of PEM or DER, `0x`, `b64:` or `base64:` prefixed, or bare base64. */
-  caData?: string;
-  verifyMode: VerifyMode;
-  serverHostname?: string;
-  certFile?: string;
-  keyFile?: string;
-  keyPassphrase?: string;
-  /** SHA-256 of the one server certificate accepted for this host and port, without a CA. */
-  pinnedFingerprint?: string;
-}
+export type { TlsSettings, VerifyMode } from '../transport';
 
 export interface AttachOptions {
   /** `ssl:host:port`, `ssl://[user@]host:port/`, IPv6 in brackets. */
@@ -55,22 +42,11 @@ export interface AttachOptions {
   wireFormats?: WireFormatStore;
 }
 
-export interface DrawEvent {
-  wid: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  coding: string;
-  seq: number;
-  rowstride: number;
-  rgbFormat?: string;
-  compression: PixelCompression;
-  flush: number;
-  scrolls?: number[][];
-  /** Exact-size copy, safe to transfer to a webview. */
-  data: Uint8Array;
-}
+/**
+ * One draw as the engine hands it on: the webview's draw message without its type tag. `data`
+ * is an exact-size copy, safe to transfer to a webview.
+ */
+export type DrawEvent = Omit<DrawMessage, 'type'>;
 
 export interface SessionEvents {
   /** The server hello arrived and the session is usable. */
