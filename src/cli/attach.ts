@@ -1,9 +1,9 @@
 /**
- * `xpra-sessions attach URI [options]`: attach to a server, map its windows, optionally
- * type text into the focused window, save a screenshot of all windows once they have
- * painted, and disconnect.
+ * `xpra-sessions attach URI|FILE.xpra [options]`: attach to a server, map its windows,
+ * optionally type text into the focused window, save a screenshot of all windows once they
+ * have painted, and disconnect.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   attach,
@@ -16,10 +16,13 @@ import {
 import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/framebuffer';
 import { typeText } from '../client/typing';
 import { normalizeFingerprint } from '../transport';
+import { parseSessionFile, resolveAttachSettings } from '../session-file';
 
-const USAGE = `usage: xpra-sessions attach URI [options]
+const USAGE = `usage: xpra-sessions attach URI|FILE.xpra [options]
 
   URI                                 ssl:HOST:PORT or ssl://[USER@]HOST:PORT/
+  FILE.xpra                           a session file: its host, port and ssl-* options,
+                                      read as the editor reads them; options below override
   --ssl-ca-cert FILE                  trust the CA certificates in FILE (PEM)
   --ssl-ca-data DATA                  trust a CA given as hex of PEM or DER, or base64
   --ssl-server-verify-mode MODE       none, optional or required (default required)
@@ -40,8 +43,10 @@ const DEFAULT_DESKTOP: [number, number] = [1280, 800];
 class UsageError extends Error {}
 
 interface AttachCommand {
-  uri: string;
-  tls: TlsSettings;
+  /** A server URI, or the path of a session file. */
+  target: string;
+  /** Only the TLS options given on the command line. */
+  tls: Partial<TlsSettings>;
   passwordFile?: string;
   screenshot?: string;
   text?: string;
@@ -98,10 +103,10 @@ function parseCommand(args: string[]): AttachCommand {
   const { values, positionals } = parsed;
   if (values.help) throw new UsageError('help');
   if (positionals.length !== 1)
-    throw new UsageError(`expected one server URI, got ${positionals.length}`);
+    throw new UsageError(`expected one server URI or session file, got ${positionals.length}`);
 
-  const verifyMode = values['ssl-server-verify-mode'] ?? 'required';
-  if (!['none', 'optional', 'required'].includes(verifyMode)) {
+  const verifyMode = values['ssl-server-verify-mode'];
+  if (verifyMode !== undefined && !['none', 'optional', 'required'].includes(verifyMode)) {
     throw new UsageError(
       `invalid --ssl-server-verify-mode '${verifyMode}': expected none, optional or required`,
     );
@@ -130,17 +135,21 @@ function parseCommand(args: string[]): AttachCommand {
     );
   }
 
+  const tls: Partial<TlsSettings> = {
+    verifyMode: verifyMode as VerifyMode | undefined,
+    caCertFile: values['ssl-ca-cert'],
+    caData: values['ssl-ca-data'],
+    serverHostname: values['ssl-server-hostname'],
+    certFile: values['ssl-cert'],
+    keyFile: values['ssl-key'],
+    pinnedFingerprint,
+  };
+  for (const key of Object.keys(tls) as (keyof TlsSettings)[]) {
+    if (tls[key] === undefined) delete tls[key];
+  }
   return {
-    uri: positionals[0],
-    tls: {
-      verifyMode: verifyMode as VerifyMode,
-      caCertFile: values['ssl-ca-cert'],
-      caData: values['ssl-ca-data'],
-      serverHostname: values['ssl-server-hostname'],
-      certFile: values['ssl-cert'],
-      keyFile: values['ssl-key'],
-      pinnedFingerprint,
-    },
+    target: positionals[0],
+    tls,
     passwordFile: values['password-file'],
     screenshot: values.screenshot,
     text: values.type,
@@ -149,17 +158,44 @@ function parseCommand(args: string[]): AttachCommand {
   };
 }
 
+/** A target that names an existing file, or ends in .xpra, is a session file. */
+function isSessionFile(target: string): boolean {
+  if (target.toLowerCase().endsWith('.xpra')) return true;
+  return existsSync(target) && statSync(target).isFile();
+}
+
+/**
+ * Returns the server URI, TLS settings and password to attach with: those of the session file
+ * when one is named, with the command line's TLS options on top, or the URI and those options.
+ */
+async function resolveTarget(
+  command: AttachCommand,
+): Promise<{ uri: string; tls: TlsSettings; password?: string }> {
+  if (!isSessionFile(command.target)) {
+    return { uri: command.target, tls: { verifyMode: 'required', ...command.tls } };
+  }
+  let text: string;
+  try {
+    text = readFileSync(command.target, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the session file ${command.target}: ${errorMessage(error)}`);
+  }
+  const settings = await resolveAttachSettings(parseSessionFile(text), command.target);
+  return { uri: settings.uri, tls: { ...settings.tls, ...command.tls }, password: settings.password };
+}
+
 async function runAttach(command: AttachCommand): Promise<void> {
-  if (command.tls.verifyMode === 'none') {
+  const target = await resolveTarget(command);
+  if (target.tls.verifyMode === 'none') {
     process.stderr.write(
       'xpra-sessions attach: warning: the connection is insecure: the server certificate is not verified (--ssl-server-verify-mode none)\n',
     );
   }
   const password =
-    command.passwordFile === undefined ? undefined : readPassword(command.passwordFile);
+    command.passwordFile === undefined ? target.password : readPassword(command.passwordFile);
   const session = await attach({
-    uri: command.uri,
-    tls: command.tls,
+    uri: target.uri,
+    tls: target.tls,
     encodings: FRAMEBUFFER_ENCODINGS,
     desktopSize: DEFAULT_DESKTOP,
     timeoutMs: command.timeoutMs,
@@ -175,6 +211,7 @@ async function runAttach(command: AttachCommand): Promise<void> {
     }
     if (command.screenshot !== undefined) {
       writeFileSync(command.screenshot, painter.framebuffer.composePng(session.windows.values()));
+      process.stdout.write(`saved ${command.screenshot}\n`);
     }
   } finally {
     session.disconnect();

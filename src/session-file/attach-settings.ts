@@ -3,6 +3,8 @@
  * in the editor and from the command line read the file's options the same way, with xpra's
  * rules: a repeated single-valued key counts as unset, and an invalid `mode` means tcp.
  */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { parseSessionFile, readerValues, type ParsedSessionFile } from './parser';
 
 /** The same shape as TlsSettings of the client, named after xpra's ssl-* options. */
@@ -96,4 +98,36 @@ export function toAttachSettings(file: string | ParsedSessionFile): SessionAttac
     tls,
     checkHostname,
   };
+}
+
+/**
+ * Reads the settings of the session file at `file` for an attach, the same way for the editor
+ * and the command line: relative certificate, key and password-file paths are read from the
+ * file's folder (`~` is the home folder), and the password comes from `password` or else from
+ * the file that `password-file` names, without its trailing newline.
+ */
+export async function resolveAttachSettings(
+  parsed: ParsedSessionFile,
+  file: string,
+): Promise<SessionAttachSettings> {
+  const settings = toAttachSettings(parsed);
+  const folder = path.dirname(file);
+  const resolve = (value: string): string =>
+    path.resolve(folder, value.replace(/^~(?=$|\/)/, process.env.HOME ?? '~'));
+  const tls: SessionTlsSettings = { ...settings.tls };
+  if (tls.caCertFile !== undefined) tls.caCertFile = resolve(tls.caCertFile);
+  if (tls.certFile !== undefined) tls.certFile = resolve(tls.certFile);
+  if (tls.keyFile !== undefined) tls.keyFile = resolve(tls.keyFile);
+  let password = settings.password;
+  const passwordFile = readerValues(parsed).get('password-file');
+  if (password === undefined && typeof passwordFile === 'string' && passwordFile !== '') {
+    const resolved = resolve(passwordFile);
+    try {
+      password = (await readFile(resolved, 'utf8')).replace(/\r?\n$/, '');
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new SessionFileError(`cannot read password-file ${resolved}: ${why}`);
+    }
+  }
+  return { ...settings, tls, password };
 }

@@ -1,13 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TlsSettings } from '../client/types';
-import * as fs from 'node:fs/promises';
 import {
   parseSessionFile,
   readerValues,
+  resolveAttachSettings,
   SessionFileError,
   toAttachSettings,
-  type ParsedSessionFile,
   type SessionAttachSettings,
 } from '../session-file';
 import { attachWithProgress } from './attach-command';
@@ -36,34 +35,13 @@ async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
 
-/**
- * Returns the password in the file named by xpra's `password-file` option (relative to the
- * session file's folder), without its trailing newline, or undefined when the option is unset.
- */
-async function readPasswordFile(parsed: ParsedSessionFile, file: string): Promise<string | undefined> {
-  const value = readerValues(parsed).get('password-file');
-  if (typeof value !== 'string' || value === '') return undefined;
-  const passwordFile = path.resolve(path.dirname(file), value);
-  try {
-    return (await fs.readFile(passwordFile, 'utf8')).replace(/\r?\n$/, '');
-  } catch (error) {
-    throw new SessionFileError(`cannot read password-file ${passwordFile}: ${errorMessage(error)}`);
-  }
-}
-
-/** Turns the file's settings into a target; relative certificate and key paths are read from the file's folder. */
+/** Turns resolved file settings (see resolveAttachSettings) into a target labelled with the file's name. */
 export function sessionFileTarget(settings: SessionAttachSettings, file: string): AttachTarget {
-  const folder = path.dirname(file);
-  const resolve = (value: string | undefined): string | undefined =>
-    value === undefined ? undefined : path.resolve(folder, value.replace(/^~(?=$|\/)/, process.env.HOME ?? '~'));
   const tls: TlsSettings = { ...settings.tls };
-  if (tls.caCertFile !== undefined) tls.caCertFile = resolve(tls.caCertFile);
-  if (tls.certFile !== undefined) tls.certFile = resolve(tls.certFile);
-  if (tls.keyFile !== undefined) tls.keyFile = resolve(tls.keyFile);
   return { uri: settings.uri, tls, label: path.basename(file) };
 }
 
-/** "Xpra: Attach with This Session File": attaches with the options of a `.xpra` file. */
+/** "Xpra: Attach with Xpra": attaches with the options of a `.xpra` file. */
 export async function attachSessionFileCommand(
   controller: XpraController,
   log: XpraLog,
@@ -75,9 +53,11 @@ export async function attachSessionFileCommand(
   let password: string | undefined;
   try {
     const parsed = parseSessionFile(await readText(uri));
-    settings = toAttachSettings(parsed);
+    // Rejects a file that cannot be attached before anything else is asked.
+    toAttachSettings(parsed);
     if (!(await allowSessionFileInWorkspace(readerValues(parsed), uri, log))) return false;
-    password = settings.password ?? (await readPasswordFile(parsed, uri.fsPath));
+    settings = await resolveAttachSettings(parsed, uri.fsPath);
+    password = settings.password;
   } catch (error) {
     const why = error instanceof SessionFileError ? error.message : `could not read it: ${errorMessage(error)}`;
     void vscode.window.showErrorMessage(`Xpra: cannot attach with ${path.basename(uri.fsPath)}: ${why}`);

@@ -366,6 +366,24 @@ describe('local server in ssl mode', () => {
     assert.ok(dark > 20, `only ${dark} dark pixels: the xterm prompt did not paint`);
   });
 
+  test('engine attaches with the session file', async () => {
+    const screenshot = path.join(stateDir, 'from-session-file.png');
+    const result = await runCli(['attach', server.sessionFile, '--screenshot', screenshot, '--timeout', '20']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /saved .*from-session-file\.png/);
+    const png = PNG.sync.read(readFileSync(screenshot));
+    assert.ok(png.width > 0 && png.height > 0);
+  });
+
+  test('session file attach fails without its client key', async () => {
+    const copy = path.join(stateDir, 'no-key.xpra');
+    const text = readFileSync(server.sessionFile, 'utf8').replace(/^ssl-key=.*$/m, '').replace(/^ssl-cert=.*$/m, '');
+    writeFileSync(copy, text);
+    const result = await runCli(['attach', copy, '--timeout', '10']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /client certificate/);
+  });
+
   test('list shows the server as ours', async () => {
     const listed = await listLocalServers(stateDir, { includeOthers: false });
     assert.equal(listed.length, 1);
