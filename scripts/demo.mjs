@@ -379,6 +379,11 @@ async function screenshotDemo(file) {
     say(`saved ${file}`);
   } catch (error) {
     const failed = file.replace(/\.png$/i, '') + '.failed.png';
+    // The extension reports a failed start or attach in a notification: print what it says.
+    const notices = page
+      ? await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts().catch(() => [])
+      : [];
+    for (const notice of notices) say(`the editor says: ${notice.replace(/\s+/g, ' ').trim()}`);
     // Show the extension's log next to the editor, so the screenshot shows what went wrong.
     if (page) await runFromPalette(page, 'Xpra: Show Log').then(() => delay(1500), () => {});
     await page?.screenshot({ path: failed }).catch(() => {});

@@ -10,6 +10,9 @@ import {
 } from './local-servers/choices';
 import { errorMessage, type XpraLog } from './log';
 
+
+/** Pause before the second attach to a server that was just started, in ms. */
+const FIRST_ATTACH_RETRY_MS = 1000;
 /** Returns the target of a local server: verified against its CA, with its client certificate. */
 export function localServerTarget(server: LocalServer): AttachTarget {
   return {
@@ -82,9 +85,17 @@ export async function startLocalServerCommand(
   log.info('server', `local server :${server.display} (pid ${server.pid}) listens on ${server.uri}`);
   try {
     await attachLocalServer(controller, server);
-  } catch (error) {
-    offerLog(log, `Xpra: the local server started (${server.uri}) but attaching failed: ${errorMessage(error)}`);
-    return { server, attached: false };
+  } catch (first) {
+    // A server that has just passed its readiness check has failed a first handshake under
+    // heavy load ("invalid alert"); one more try after a pause is cheap, and both are logged.
+    log.warn('server', `first attach to the new server ${server.uri} failed: ${errorMessage(first)}; trying once more`);
+    await new Promise((resolve) => setTimeout(resolve, FIRST_ATTACH_RETRY_MS));
+    try {
+      await attachLocalServer(controller, server);
+    } catch (error) {
+      offerLog(log, `Xpra: the local server started (${server.uri}) but attaching failed: ${errorMessage(error)}`);
+      return { server, attached: false };
+    }
   }
   return { server, attached: true };
 }
