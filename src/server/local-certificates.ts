@@ -2,7 +2,7 @@
  * The user's local certificates on disk: one certificate authority, created once and reused,
  * a loopback server certificate and a client certificate, renewed before they expire.
  */
-import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +17,7 @@ import {
   type CertificateUsage,
   type LeafCertificateOptions,
 } from './certificates';
+import { writeFileAtomic } from './state';
 
 /** File paths written by `ensureLocalCertificates`. */
 export interface LocalCertificatePaths {
@@ -49,28 +50,6 @@ const LOCAL_FILES = {
 
 const SERVER_DNS_NAMES = ['localhost'];
 const SERVER_IPS = ['127.0.0.1', '::1'];
-
-/**
- * Writes `text` to `file` through a new temporary file created with `mode`, then renames it
- * over `file`. The data never exists with wider permissions, and readers see either the old
- * file or the whole new one.
- */
-async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await fs.open(temporary, 'wx', mode);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temporary, file);
-  } catch (error) {
-    await fs.rm(temporary, { force: true });
-    throw error;
-  }
-}
 
 async function readPair(certFile: string, keyFile: string): Promise<CertificateAndKey | undefined> {
   try {

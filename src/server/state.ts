@@ -2,6 +2,7 @@
  * State files: each server we start gets `<stateDir>/servers/<id>/server.json`, so that a
  * later process (a reloaded VS Code window, `xpra-sessions stop`) can find and stop it.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,12 +33,32 @@ export async function makePrivateDir(dir: string): Promise<void> {
   await fs.chmod(dir, 0o700);
 }
 
-/** Writes the state file through a temporary file, so a reader never sees half of it. */
+/**
+ * Writes `text` to `file` through a new temporary file created with `mode`, then renames it
+ * over `file`. The data never exists with wider permissions, readers see either the old
+ * file or the whole new one, and a failed write removes the temporary file.
+ */
+export async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await fs.open(temporary, 'wx', mode);
+  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, file);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Writes the state file with mode 0600 through a temporary file. */
 export async function writeState(server: LocalServer, dir: string): Promise<void> {
   const file = path.join(dir, STATE_FILE_NAME);
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, `${JSON.stringify(server, null, 2)}\n`, { mode: 0o600 });
-  await fs.rename(temporary, file);
+  await writeFileAtomic(file, `${JSON.stringify(server, null, 2)}\n`, 0o600);
 }
 
 /** Reads and checks a state file, and raises an error that names the file when it is invalid. */
