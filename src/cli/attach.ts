@@ -186,7 +186,14 @@ async function resolveTarget(
 
 async function runAttach(command: AttachCommand): Promise<void> {
   const target = await resolveTarget(command);
-  if (target.tls.verifyMode === 'none') {
+  // A session file without `mode` means tcp, as in xpra's launcher, so this warns on stderr
+  // even without --debug: the session and the password's hmac challenge response travel
+  // unencrypted.
+  if (/^tcp:/i.test(target.uri)) {
+    process.stderr.write(
+      'xpra-sessions attach: warning: the connection is insecure: plain TCP without TLS; use mode=ssl or an ssl: URI\n',
+    );
+  } else if (target.tls.verifyMode === 'none') {
     process.stderr.write(
       'xpra-sessions attach: warning: the connection is insecure: the server certificate is not verified (--ssl-server-verify-mode none)\n',
     );
