@@ -1,6 +1,6 @@
 /** The `.xpra` session file that attaches to a local server. */
-import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { encodeCaData as encodeCaDataAs } from '../transport';
 import type { ServerMode } from './types';
 
 export interface SessionFileFields {
@@ -23,10 +23,8 @@ export interface SessionFileFields {
  */
 export function encodeCaData(caCertPem: string, xpraVersion?: [number, number]): string {
   const [major, minor] = xpraVersion ?? [0, 0];
-  if (major > 6 || (major === 6 && minor >= 1)) {
-    return new X509Certificate(caCertPem).raw.toString('hex');
-  }
-  return Buffer.from(caCertPem, 'ascii').toString('hex');
+  const derFromXpra = major > 6 || (major === 6 && minor >= 1);
+  return encodeCaDataAs(caCertPem, derFromXpra ? 'hex-der' : 'hex-pem');
 }
 
 /**
