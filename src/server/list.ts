@@ -42,7 +42,11 @@ async function listOwnServers(stateDir: string, log?: Logger): Promise<LocalServ
   let ids: string[];
   try {
     ids = await fs.readdir(root);
-  } catch {
+  } catch (error) {
+    // No folder means that no server was started yet. Any other failure hides our servers.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      log?.warn('server', `cannot list the servers in ${root}: ${describe(error)}`);
+    }
     return [];
   }
   const servers: LocalServer[] = [];
