@@ -16,7 +16,7 @@ import {
 import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/framebuffer';
 import { typeText } from '../client/typing';
 import { normalizeFingerprint } from '../transport';
-import { parseSessionFile, resolveAttachSettings } from '../session-file';
+import { parseSessionFile, readPasswordFile, resolveAttachSettings } from '../session-file';
 
 const USAGE = `usage: xpra-sessions attach URI|FILE.xpra [options]
 
@@ -30,7 +30,7 @@ const USAGE = `usage: xpra-sessions attach URI|FILE.xpra [options]
   --ssl-server-fingerprint SHA256     accept only the server certificate with this SHA-256
                                       fingerprint (64 hex digits), without a CA
   --ssl-cert FILE --ssl-key FILE      client certificate and its private key (PEM)
-  --password-file FILE                read the password from the first line of FILE
+  --password-file FILE                read the password from FILE, without its final newline
   --screenshot FILE.png               save all windows, composed, once they have painted
   --type TEXT                         type TEXT into the focused window; a newline is Return
   --timeout SECONDS                   limit for connecting and for painting (default 20)
@@ -199,7 +199,7 @@ async function runAttach(command: AttachCommand): Promise<void> {
     );
   }
   const password =
-    command.passwordFile === undefined ? target.password : readPassword(command.passwordFile);
+    command.passwordFile === undefined ? target.password : await readPasswordFile(command.passwordFile);
   const session = await attach({
     uri: target.uri,
     tls: target.tls,
@@ -308,16 +308,6 @@ class Painter {
       }, 50);
     });
   }
-}
-
-function readPassword(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read the password file ${file}: ${errorMessage(error)}`);
-  }
-  return text.split(/\r?\n/)[0];
 }
 
 const stderrLogger: Logger = {

@@ -121,13 +121,20 @@ export async function resolveAttachSettings(
   let password = settings.password;
   const passwordFile = readerValues(parsed).get('password-file');
   if (password === undefined && typeof passwordFile === 'string' && passwordFile !== '') {
-    const resolved = resolve(passwordFile);
-    try {
-      password = (await readFile(resolved, 'utf8')).replace(/\r?\n$/, '');
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new SessionFileError(`cannot read password-file ${resolved}: ${why}`);
-    }
+    password = await readPasswordFile(resolve(passwordFile));
   }
   return { ...settings, tls, password };
+}
+
+/**
+ * Reads a password file: its whole text without one trailing newline. Both `password-file`
+ * and the command line's `--password-file` read it this way.
+ */
+export async function readPasswordFile(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new SessionFileError(`cannot read the password file ${file}: ${why}`);
+  }
 }

@@ -28,6 +28,7 @@ export type { FileSystemAccess } from './context';
 export { analyzeCaData, type CaDataAnalysis } from './ca-data-check';
 export {
   toAttachSettings,
+  readPasswordFile,
   resolveAttachSettings,
   SessionFileError,
   type SessionAttachSettings,
