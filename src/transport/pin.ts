@@ -3,7 +3,12 @@
  * one host and port without a CA, and any other certificate there is rejected.
  */
 import type { CertificateSummary } from './certificate';
-import { TlsVerificationError, type TlsCheck, type TlsFailureContext } from './errors';
+import {
+  TlsVerificationError,
+  verificationError,
+  type TlsCheck,
+  type TlsFailureContext,
+} from './errors';
 
 /**
  * Checks that a matching pin overrides. A pin replaces the CA and the host name, but not
@@ -52,6 +57,15 @@ export function applyPin(
   }
   if (failure && !OVERRIDDEN_BY_PIN.has(failure.check)) {
     return { kind: 'match', failure };
+  }
+  // Node reports one verification error per handshake, so an issuer error that the pin
+  // overrides could hide an expired leaf. The dates are therefore checked here as well.
+  const now = (context.now ?? new Date()).getTime();
+  if (leaf.validTo.getTime() < now) {
+    return { kind: 'match', failure: verificationError('CERT_HAS_EXPIRED', context) };
+  }
+  if (leaf.validFrom.getTime() > now) {
+    return { kind: 'match', failure: verificationError('CERT_NOT_YET_VALID', context) };
   }
   return { kind: 'match' };
 }

@@ -68,6 +68,24 @@ describe('applyPin', () => {
     assert.equal(result.kind === 'match' ? result.failure?.check : undefined, 'expired');
   });
 
+  it('checks leaf dates behind an overridden error', async () => {
+    const expiredLeaf = summarizeCertificate((await createSelfSigned({
+      commonName: 'pinned', usage: 'server',
+      notBefore: new Date('2019-01-01T00:00:00Z'), notAfter: new Date('2020-01-02T00:00:00Z'),
+    })).certPem);
+    const selfSigned = verificationError('DEPTH_ZERO_SELF_SIGNED_CERT', context([expiredLeaf]));
+    const result = applyPin(expiredLeaf.fingerprint256, expiredLeaf, selfSigned, context([expiredLeaf]));
+    assert.equal(result.kind, 'match');
+    assert.equal(result.kind === 'match' ? result.failure?.check : undefined, 'expired');
+  });
+
+  it('rejects a pinned leaf not yet valid', () => {
+    const early = { ...context([leaf]), now: new Date(leaf.validFrom.getTime() - 60_000) };
+    const result = applyPin(leaf.fingerprint256, leaf, undefined, early);
+    assert.equal(result.kind, 'match');
+    assert.equal(result.kind === 'match' ? result.failure?.check : undefined, 'not-yet-valid');
+  });
+
   it('rejects a changed certificate', () => {
     const result = applyPin(COLON, leaf, undefined, context([leaf]));
     assert.equal(result.kind, 'mismatch');
