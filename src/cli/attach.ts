@@ -17,6 +17,7 @@ import { FRAMEBUFFER_ENCODINGS, Framebuffer, DecodeError } from '../client/frame
 import { typeText } from '../client/typing';
 import { normalizeFingerprint } from '../transport';
 import { parseSessionFile, readPasswordFile, resolveAttachSettings } from '../session-file';
+import { errorMessage } from './output';
 
 const USAGE = `usage: xpra-sessions attach URI|FILE.xpra [options]
 
@@ -317,7 +318,3 @@ const stderrLogger: Logger = {
   warn: (category, message) => process.stderr.write(`warn [${category}] ${message}\n`),
   error: (category, message) => process.stderr.write(`error [${category}] ${message}\n`),
 };
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

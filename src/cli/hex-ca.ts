@@ -12,6 +12,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { analyzeCaData, describeCertificate, formatVersions, VERSIONS } from '../session-file';
 import { decodeCaData, encodeCaData, type CaDataForm } from '../transport';
+import { ignoreClosedPipe } from './output';
 
 const USAGE = [
   'usage: xpra-sessions hex-ca [encode] FILE [--der] [--base64]',
@@ -122,11 +123,4 @@ function inspect(value: string): string {
     throw new Error(lines.join('; '));
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Ignores a closed output pipe (`| head`), which is not an error of this command. */
-function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE') {
-    throw error;
-  }
 }

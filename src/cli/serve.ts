@@ -7,6 +7,7 @@ import {
   SERVER_MODES, defaultStateDir, startLocalServer, type ServerMode,
   type StartOptions,
 } from '../server';
+import { errorMessage } from './output';
 
 const USAGE = `usage: xpra-sessions serve [options]
 
@@ -100,8 +101,4 @@ function parseInteger(name: string, value: string | undefined, min: number, max:
     throw new UsageError(`invalid ${name} '${value}': expected an integer from ${min} to ${max}`);
   }
   return number;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 /** `xpra-sessions stop SESSION-FILE`: stop a local server that `serve` started. */
 import { parseArgs } from 'node:util';
 import { stopLocalServer } from '../server';
+import { errorMessage } from './output';
 
 const USAGE = `usage: xpra-sessions stop SESSION-FILE|ID [--dir DIR]
 
@@ -41,8 +42,4 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`xpra-sessions stop: ${errorMessage(error)}\n`);
     return 1;
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isKnownTarget, nodeFileSystem, validateSessionFileBytes, VERSIONS } from '../session-file';
+import { ignoreClosedPipe } from './output';
 
 const USAGE = `usage: xpra-sessions validate [--xpra-version any|${VERSIONS.join('|')}] FILE...`;
 
@@ -65,11 +66,4 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   return failed ? 1 : 0;
-}
-
-/** Ignores a closed output pipe (`| head`), which is not an error of this command. */
-function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE') {
-    throw error;
-  }
 }
