@@ -4,7 +4,9 @@
  * A small panel host here does per frame what the extension's panel host does: turn
  * the draw event into a DrawMessage, post it to the page, and acknowledge the draw with
  * the decode time when the page reports it painted. Draws for a page that is not ready
- * yet are acknowledged as skipped, and a ready page gets a full refresh.
+ * yet are acknowledged as skipped, and a ready page gets a full refresh. As the extension
+ * opens a tab while the attach is in flight, the host opens one page before attaching and
+ * gives it to the first top-level window.
  *
  * NOTE: windows keep the size the workload gave them; the extension would resize a
  * top-level window to fit its tab, which would change the workload.
@@ -19,8 +21,13 @@ import type { WebSocketConnection } from '../lib/websocket-server';
 import { attachEngine } from './engine';
 import { FIRST_FRAME_TIMEOUT_MS, type ClientContext, type ClientDriver, type RunningClient } from './types';
 
+/** The `wid` of a page that no window has taken yet. */
+const EARLY_PAGE_WID = -1;
+
 interface PanelPage {
   wid: number;
+  /** The `wid` in the page's address, which names the page when its WebSocket connects. */
+  readonly pageId: number;
   page?: Page;
   connection?: WebSocketConnection;
   ready: boolean;
@@ -39,12 +46,25 @@ export class BenchPanelHost {
   lastError: string | undefined;
   /** Called with every message posted to a page and the top-level wid of that page, for recording. */
   onPost?: (topLevelWid: number, message: HostMessage) => void;
+  private earlyPanel?: PanelPage;
+  private session!: XpraSession;
 
   constructor(
-    private readonly session: XpraSession,
     private readonly browser: Browser,
     private readonly pageServerPort: () => number,
-  ) {
+  ) {}
+
+  /** Opens the page for the first top-level window before the attach starts. */
+  openEarlyPage(): void {
+    const panel: PanelPage = { wid: EARLY_PAGE_WID, pageId: EARLY_PAGE_WID, ready: false, pending: new Map() };
+    this.earlyPanel = panel;
+    this.panels.set(EARLY_PAGE_WID, panel);
+    void this.openPage(panel);
+  }
+
+  /** Forwards the attached session's windows and draws to the pages. */
+  listen(session: XpraSession): void {
+    this.session = session;
     session.on('window-new', (window) => this.windowNew(window));
     session.on('window-metadata', (update) => this.post(update.wid, { type: 'window-metadata', ...update }));
     session.on('window-move-resize', (geometry) => this.post(geometry.wid, { type: 'window-move-resize', ...geometry }));
@@ -66,7 +86,8 @@ export class BenchPanelHost {
 
   /** Binds a page's WebSocket to its panel; the page names its window in the query string. */
   accept(connection: WebSocketConnection, query: URLSearchParams): void {
-    const panel = this.panels.get(Number(query.get('wid')));
+    const pageId = Number(query.get('wid'));
+    const panel = [...this.panels.values()].find((each) => each.pageId === pageId);
     if (!panel) {
       connection.close();
       return;
@@ -93,9 +114,22 @@ export class BenchPanelHost {
     const parent = window.transientFor !== undefined ? this.owners.get(window.transientFor) : undefined;
     const firstPage = this.panels.keys().next();
     const owner = parent ?? (window.overrideRedirect && !firstPage.done ? firstPage.value : undefined);
-    if (owner === undefined) {
+    if (owner === undefined && this.earlyPanel) {
+      const panel = this.earlyPanel;
+      this.earlyPanel = undefined;
+      this.panels.delete(EARLY_PAGE_WID);
+      panel.wid = window.wid;
+      this.panels.set(window.wid, panel);
       this.owners.set(window.wid, window.wid);
-      const panel: PanelPage = { wid: window.wid, ready: false, pending: new Map() };
+      // A ready page gets its window now and the first picture after the map. A page still
+      // loading gets both with a refresh from its `ready`.
+      if (panel.ready) {
+        this.post(window.wid, { type: 'session', state: 'connected', insecure: false });
+        this.post(window.wid, { type: 'window-new', window });
+      }
+    } else if (owner === undefined) {
+      this.owners.set(window.wid, window.wid);
+      const panel: PanelPage = { wid: window.wid, pageId: window.wid, ready: false, pending: new Map() };
       this.panels.set(window.wid, panel);
       void this.openPage(panel);
     } else {
@@ -110,7 +144,7 @@ export class BenchPanelHost {
       const page = await this.browser.newPage({ viewport: VIEWPORT });
       panel.page = page;
       page.on('pageerror', (error) => (this.lastError = `page error in window ${panel.wid}: ${error.message}`));
-      await page.goto(`http://127.0.0.1:${this.pageServerPort()}/?wid=${panel.wid}`);
+      await page.goto(`http://127.0.0.1:${this.pageServerPort()}/?wid=${panel.pageId}`);
     } catch (error) {
       this.lastError = `opening the page of window ${panel.wid} failed: ${(error as Error).message}`;
     }
@@ -135,6 +169,8 @@ export class BenchPanelHost {
   private onPageMessage(panel: PanelPage, message: WebviewMessage): void {
     if (message.type === 'ready') {
       panel.ready = true;
+      // A page that no window has taken yet waits for one.
+      if (panel.wid === EARLY_PAGE_WID) return;
       this.post(panel.wid, { type: 'session', state: 'connected', insecure: false });
       // The top-level window goes first, so popups and transients have something to draw over.
       const others = [...this.owners]
@@ -199,8 +235,11 @@ export async function startOurClient(context: ClientContext): Promise<{
     });
     const port = pageServer.port;
     const attachStartedAt = performance.now();
+    const panelHost = new BenchPanelHost(browser, () => port);
+    host = panelHost;
+    panelHost.openEarlyPage();
     session = await attachEngine(context);
-    host = new BenchPanelHost(session, browser, () => port);
+    panelHost.listen(session);
     return { host, attachStartedAt, browserPid: pid, stop };
   } catch (error) {
     await stop();

@@ -33,6 +33,10 @@ export const WEBVIEW_ENCODINGS = ['png', 'png/P', 'png/L', 'jpeg', 'webp', 'rgb2
 
 /** How long a window may ignore a close request before its tab opens again. */
 const CLOSE_GRACE_MS = 5000;
+/** The wid of a tab that no window has taken yet. xpra numbers windows from 1. */
+const EARLY_PANEL_WID = -1;
+/** How long after the attach the early tab waits for a top-level window before it closes. */
+const EARLY_PANEL_WAIT_MS = 5000;
 
 /** The services a connection uses from the rest of the extension. */
 export interface ConnectionServices {
@@ -42,6 +46,8 @@ export interface ConnectionServices {
   getPassword: NonNullable<AttachOptions['getPassword']>;
   /** Takes a tab left by an earlier connection to the same target, preferring one with `title`. */
   takeOrphanPanel(target: AttachTarget, title: string): WindowPanel | undefined;
+  /** True when tabs left by an earlier connection to the same target wait to be adopted. */
+  hasOrphanPanels(target: AttachTarget): boolean;
   /** Keeps this connection's tabs after the session ended, for a later reattach. */
   releasePanels(target: AttachTarget, panels: WindowPanel[]): void;
   /** Called whenever state, latency, windows or tabs change. */
@@ -87,6 +93,13 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
   private readonly windows = new Map<number, WindowDescription>();
   /** Top-level wid -> its tab. */
   private readonly panels = new Map<number, WindowPanel>();
+  /**
+   * A tab opened while the attach is in flight, so that its page has loaded by the time the
+   * first top-level window arrives. That window takes it. It is closed if the attach fails,
+   * the session ends, or no window takes it soon after the attach.
+   */
+  private earlyPanel?: WindowPanel;
+  private earlyPanelTimer?: NodeJS.Timeout;
   /** Any wid -> the top-level wid whose tab draws it. */
   private readonly owners = new Map<number, number>();
   /** Draws posted to a tab and not yet acknowledged, keyed by `wid:seq`. */
@@ -124,6 +137,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     if (this.insecure) {
       log.warn('tls', `server verification is off for ${this.target.uri}: this connection is insecure`);
     }
+    this.openEarlyPanel();
     let session: XpraSession;
     try {
       session = await attach({
@@ -139,6 +153,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
       this.state = 'disconnected';
       this.reason = errorMessage(error);
       log.error('session', `attach to ${this.target.uri} failed: ${this.reason}`);
+      this.closeEarlyPanel();
       this.services.changed(this);
       throw error;
     }
@@ -149,6 +164,9 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
       return;
     }
     this.state = 'connected';
+    if (this.earlyPanel) {
+      this.earlyPanelTimer = setTimeout(() => this.closeEarlyPanel(), EARLY_PANEL_WAIT_MS);
+    }
     log.info('session', `attached to ${this.target.uri}`);
     this.services.changed(this);
   }
@@ -229,6 +247,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     this.session = undefined;
     for (const timer of this.closeTimers.values()) clearTimeout(timer);
     this.closeTimers.clear();
+    this.closeEarlyPanel();
     this.pending.clear();
     const panels = [...this.panels.values()];
     this.panels.clear();
@@ -263,6 +282,9 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     if (!window.overrideRedirect) {
       session.mapWindow(window.wid, window.x, window.y, window.width, window.height);
     }
+    // Only an early tab is ready this soon: it reported its size before the window came.
+    const panel = topLevel === undefined ? this.panels.get(window.wid) : undefined;
+    if (panel?.ready) this.fitToTab(panel);
     this.services.log.debug(
       'window',
       `new ${window.overrideRedirect ? 'popup' : 'window'} ${window.wid} ${window.width}x${window.height}` +
@@ -306,13 +328,46 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     const title = this.tabTitle(window.title || `Window ${window.wid}`);
     this.owners.set(window.wid, window.wid);
     let panel = this.services.takeOrphanPanel(this.target, title);
+    const early = this.takeEarlyPanel();
     if (panel) {
+      early?.dispose();
       panel.setTitle(title);
       panel.adopt(this, window.wid);
+    } else if (early) {
+      panel = early;
+      panel.setTitle(title);
+      panel.wid = window.wid;
+      this.panels.set(window.wid, panel);
+      // A page that loaded while the attach was in flight gets its window now, and the
+      // server sends the window's first picture once it is mapped. One still loading gets
+      // its window and a refresh from its `ready`.
+      if (panel.ready) this.showWindows(panel);
+      return;
     } else {
       panel = WindowPanel.create(this.services.extensionUri, window.wid, title, this);
     }
     this.panels.set(window.wid, panel);
+  }
+
+  /**
+   * Opens a tab for the first top-level window before the server announces it, unless a tab
+   * of an earlier connection to this target is waiting to be adopted.
+   */
+  private openEarlyPanel(): void {
+    if (this.services.hasOrphanPanels(this.target)) return;
+    this.earlyPanel = WindowPanel.create(this.services.extensionUri, EARLY_PANEL_WID, this.label, this);
+  }
+
+  private takeEarlyPanel(): WindowPanel | undefined {
+    const panel = this.earlyPanel;
+    this.earlyPanel = undefined;
+    clearTimeout(this.earlyPanelTimer);
+    this.earlyPanelTimer = undefined;
+    return panel && !panel.isDisposed ? panel : undefined;
+  }
+
+  private closeEarlyPanel(): void {
+    this.takeEarlyPanel()?.dispose();
   }
 
   private windowMetadata(update: {
@@ -432,6 +487,13 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
 
   onPanelReady(panel: WindowPanel): void {
     this.flushPending(panel);
+    const wids = this.showWindows(panel);
+    if (this.suspended && panel.visible) this.resume();
+    for (const wid of wids) this.session?.bufferRefresh(wid);
+  }
+
+  /** Posts the session state and the tab's windows to its page; returns their wids. */
+  private showWindows(panel: WindowPanel): number[] {
     void panel.post({
       type: 'session',
       state: this.state === 'connected' ? 'connected' : this.state,
@@ -450,8 +512,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
       if (window) void panel.post({ type: 'window-new', window });
     }
     void panel.post(this.cursor);
-    if (this.suspended && panel.visible) this.resume();
-    for (const wid of wids) this.session?.bufferRefresh(wid);
+    return wids;
   }
 
   onPanelMessage(panel: WindowPanel, message: WebviewMessage): void {
@@ -495,6 +556,8 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
   }
 
   onPanelVisibility(panel: WindowPanel, visible: boolean): void {
+    // The early tab shows no window yet, so it neither suspends nor refreshes the session.
+    if (panel.wid === EARLY_PANEL_WID) return;
     if (!visible) {
       this.flushPending(panel);
       const anyVisible = [...this.panels.values()].some((other) => other.visible);

@@ -99,6 +99,10 @@ export class XpraController implements vscode.Disposable {
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       getPassword: (request) => attempt.getPassword(request),
       takeOrphanPanel: (orphanTarget, title) => this.takeOrphan(targetKey(orphanTarget), title),
+      hasOrphanPanels: (orphanTarget) => {
+        const key = targetKey(orphanTarget);
+        return this.orphans.some((orphan) => orphan.targetKey === key && !orphan.panel.isDisposed);
+      },
       releasePanels: (releasedTarget, panels) => this.addOrphans(targetKey(releasedTarget), panels, undefined),
       changed: (changed) => this.changed(changed),
       lost: (lost, reason) => this.offerReattach(lost, reason),
