@@ -15,6 +15,13 @@ import { workloadCommand, workloadWindowTitle, type WorkloadName } from '../work
 /** Time after the first frame before the measurement starts, so start-up work is left out. */
 const WARM_UP_MS = 1000;
 const SAMPLE_INTERVAL_MS = 500;
+/**
+ * Memory samples whose median gives the memory at the start and at the end of a run (5 s
+ * at SAMPLE_INTERVAL_MS). Chromium's proportional set sizes swing by tens of MB between
+ * samples: in one 45-s animation run of `ours` they ranged from 290 to 390 MB with no
+ * trend, so single samples at the two ends gave a growth of 0.76.
+ */
+const MEMORY_WINDOW_SAMPLES = 10;
 
 export interface RunResult {
   workload: WorkloadName;
@@ -143,10 +150,14 @@ async function measureAttached(
 
   const endAt = startedAt + plan.seconds * 1000;
   let last = measurementStart;
+  const memorySamples = [measurementStart.memoryBytes];
   while (performance.now() < endAt) {
     await sleep(Math.min(SAMPLE_INTERVAL_MS, Math.max(0, endAt - performance.now())));
     last = memory.sample();
+    memorySamples.push(last.memoryBytes);
   }
+  const memoryStart = median(memorySamples.slice(0, MEMORY_WINDOW_SAMPLES));
+  const memoryEnd = median(memorySamples.slice(-MEMORY_WINDOW_SAMPLES));
 
   const countersAfter = await client.counters();
   const cpuAfter = process.cpuUsage(cpuBefore);
@@ -171,11 +182,17 @@ async function measureAttached(
     rendererCpuMs,
     cpuMsPerFrame: updates > 0 ? (hostCpuMs + rendererCpuMs) / updates : Number.NaN,
     firstFrameSeconds: client.firstFrameSeconds,
-    memoryStartMb: measurementStart.memoryBytes / MB,
-    memoryEndMb: last.memoryBytes / MB,
+    memoryStartMb: memoryStart / MB,
+    memoryEndMb: memoryEnd / MB,
     memoryPeakMb: memory.peak / MB,
-    memoryGrowth: measurementStart.memoryBytes > 0 ? last.memoryBytes / measurementStart.memoryBytes : Number.NaN,
+    memoryGrowth: memoryStart > 0 ? memoryEnd / memoryStart : Number.NaN,
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function serverRates(before: ClientFigures, after: ClientFigures, seconds: number) {
