@@ -2,18 +2,26 @@
  * A private xpra configuration folder for one server. xpra reads it in place of the user's
  * configuration folders (environment variable XPRA_USER_CONF_DIRS), after the system ones.
  *
- * It exists for one setting. Debian's /etc/xpra/conf.d/60_server.conf (xpra 3.1.3) adds
+ * It exists for two reasons. First, Debian's /etc/xpra/conf.d/60_server.conf (xpra 3.1.3) adds
  * `start = /etc/X11/Xsession true`, and a `--start` on the command line adds to that list
  * instead of replacing it. Xsession then shows an "unable to launch" dialog in the session,
  * because `command -v true` returns the bare name of the shell builtin and Xsession looks
  * for a file of that name in the working folder. Setting `start` empty here leaves only
- * the start command that we pass.
+ * the start command that we pass. Second, the user's files must not add network sockets
+ * beside the loopback TLS socket.
  */
 import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 const CONFIG_FILE = 'xpra.conf';
+
+/**
+ * Lines of the xpra 3.1.3 options that open network sockets. A configuration file adds
+ * them to the loopback TLS socket of the command line, and an empty value does not clear
+ * them, so the private folder gets copies of the user's files without these lines.
+ */
+const NETWORK_BIND_LINE = /^\s*bind[-_](tcp|ssl|ws|wss|ssh|rfb|udp|vsock)\s*=/i;
 
 /**
  * Returns the user's configuration folders in the order xpra 3.1.3 reads them, so that the
@@ -52,8 +60,9 @@ function configFiles(dir: string): string[] {
 }
 
 /**
- * Writes the private configuration folder `dir`: links to the user's own configuration
- * files in `conf.d`, in xpra's reading order, and an xpra.conf that empties `start`.
+ * Writes the private configuration folder `dir`: the user's own configuration files in
+ * `conf.d`, in xpra's reading order, and an xpra.conf that empties `start`. A file is
+ * linked, or copied without its network socket options when it has any.
  */
 export async function writePrivateConfig(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const dropInDir = path.join(dir, 'conf.d');
@@ -62,8 +71,15 @@ export async function writePrivateConfig(dir: string, env: NodeJS.ProcessEnv): P
   let index = 0;
   for (const file of userFiles) {
     index += 1;
-    const link = path.join(dropInDir, `${String(index).padStart(2, '0')}-${path.basename(file)}`);
-    await fs.symlink(file, link);
+    const target = path.join(dropInDir, `${String(index).padStart(2, '0')}-${path.basename(file)}`);
+    const lines = (await fs.readFile(file, 'utf8')).split('\n');
+    if (lines.some((line) => NETWORK_BIND_LINE.test(line))) {
+      const kept = lines.map((line) =>
+        NETWORK_BIND_LINE.test(line) ? `# dropped by xpra-sessions: ${line}` : line);
+      await fs.writeFile(target, kept.join('\n'), { mode: 0o600 });
+    } else {
+      await fs.symlink(file, target);
+    }
   }
   const text = [
     '# Written by xpra-sessions for one local server; read after the user\'s own files.',
