@@ -1,7 +1,8 @@
 /**
  * Turns a session file into the settings the attach code takes, so that attaching from a file
  * in the editor and from the command line read the file's options the same way, with xpra's
- * rules: a repeated single-valued key counts as unset, and an invalid `mode` means tcp.
+ * rules: a repeated single-valued key counts as unset, so a missing or repeated `mode` means
+ * tcp. A mode other than ssl or tcp is rejected.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
