@@ -41,8 +41,41 @@ export class SessionFileError extends Error {
 const SUPPORTED_MODES: Record<string, 'ssl' | 'tcp'> = { ssl: 'ssl', tcp: 'tcp' };
 const VERIFY_MODES = new Set(['none', 'optional', 'required']);
 
+/**
+ * Keys that decide where and how securely a session connects. xpra drops every value of a
+ * repeated key, so a second `mode=ssl` line silently turns the session into plain TCP; an
+ * attach rejects such a file instead of following xpra there.
+ */
+const CONNECTION_KEYS = [
+  'mode',
+  'host',
+  'port',
+  'username',
+  'password',
+  'password-file',
+  'ssl-server-verify-mode',
+  'ssl-server-hostname',
+  'ssl-ca-certs',
+  'ssl-ca-data',
+  'ssl-cert',
+  'ssl-key',
+];
+
+function rejectRepeatedConnectionKeys(parsed: ParsedSessionFile): void {
+  for (const key of CONNECTION_KEYS) {
+    const lines = parsed.entries.filter((entry) => entry.key === key).map((entry) => entry.lines[0] + 1);
+    if (lines.length > 1) {
+      throw new SessionFileError(
+        `'${key}' is given ${lines.length} times (lines ${lines.join(', ')}): xpra would drop ` +
+          'every value and fall back to its default, so keep one line',
+      );
+    }
+  }
+}
+
 export function toAttachSettings(file: string | ParsedSessionFile): SessionAttachSettings {
   const parsed = typeof file === 'string' ? parseSessionFile(file) : file;
+  rejectRepeatedConnectionKeys(parsed);
   const values = readerValues(parsed);
   const get = (key: string): string | undefined => {
     const value = values.get(key);

@@ -47,8 +47,20 @@ describe('attach settings from a session file', () => {
     assert.equal(toAttachSettings('host=localhost\nport=1\n').uri, 'tcp://localhost:1/');
   });
 
-  it('drops a repeated mode like xpra', () => {
-    assert.equal(toAttachSettings('mode=ssl\nmode=ssl\nhost=localhost\nport=1\n').mode, 'tcp');
+  // xpra drops a repeated key, so `mode=ssl` twice connects over plain TCP; we refuse instead.
+  it('rejects a repeated mode', () => {
+    assert.throws(
+      () => toAttachSettings('mode=ssl\nmode=ssl\nhost=localhost\nport=1\n'),
+      /'mode' is given 2 times \(lines 1, 2\)/,
+    );
+  });
+
+  it('rejects a repeated host or CA', () => {
+    assert.throws(() => toAttachSettings('mode=ssl\nhost=a\nhost=b\nport=1\n'), /'host' is given 2 times/);
+    assert.throws(
+      () => toAttachSettings('mode=ssl\nhost=a\nport=1\nssl-ca-data=00\nssl-ca-data=11\n'),
+      /'ssl-ca-data' is given 2 times/,
+    );
   });
 
   it('rejects what it cannot attach', () => {
