@@ -203,6 +203,9 @@ class HandshakeAttempt {
 
   private succeed(handshake: Handshake): void {
     if (this.cleanUp()) {
+      // Until the caller adds its own listener, an 'error' event would be unhandled and end
+      // the process. This one destroys the socket, so the caller sees it closed instead.
+      handshake.socket.on('error', () => handshake.socket.destroy());
       this.resolve(handshake);
     }
   }
