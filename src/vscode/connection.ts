@@ -44,6 +44,8 @@ export interface ConnectionServices {
   log: XpraLog;
   timeoutMs: number;
   getPassword: NonNullable<AttachOptions['getPassword']>;
+  /** What each host:port spoke, so a reload does not try the other wire format first again. */
+  wireFormats?: AttachOptions['wireFormats'];
   /** Takes a tab left by an earlier connection to the same target, preferring one with `title`. */
   takeOrphanPanel(target: AttachTarget, title: string): WindowPanel | undefined;
   /** True when tabs left by an earlier connection to the same target wait to be adopted. */
@@ -134,7 +136,9 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
   async open(): Promise<void> {
     const log = this.services.log;
     log.info('session', `attaching to ${this.target.uri} (verify mode ${this.target.tls.verifyMode})`);
-    if (this.insecure) {
+    if (/^tcp:/i.test(this.target.uri.trim())) {
+      log.warn('tls', `${this.target.uri} is plain TCP without TLS: this connection is insecure`);
+    } else if (this.insecure) {
       log.warn('tls', `server verification is off for ${this.target.uri}: this connection is insecure`);
     }
     this.openEarlyPanel();
@@ -148,6 +152,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
         desktopSize: [DESKTOP_SIZE.width, DESKTOP_SIZE.height],
         timeoutMs: this.services.timeoutMs,
         logger: log,
+        wireFormats: this.services.wireFormats,
       });
     } catch (error) {
       this.state = 'disconnected';

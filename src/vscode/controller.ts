@@ -1,10 +1,11 @@
-import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import type { TlsSettings } from '../client/types';
+import type { TlsSettings, WireFormatStore } from '../client/types';
 import { XpraConnection, type AttachTarget, type WindowSummary } from './connection';
 import { errorMessage, type XpraLog } from './log';
 import { WindowPanel } from './panel';
 import { SecretPasswords } from './secrets';
+import { readPasswordFile } from '../session-file';
+import { globalStateWireFormats } from './wire-formats';
 
 /** A tab left behind by a session that ended or by a window reload. */
 interface OrphanPanel {
@@ -47,6 +48,7 @@ export interface ConnectionSummary {
 export class XpraController implements vscode.Disposable {
   private readonly connections: XpraConnection[] = [];
   private readonly orphans: OrphanPanel[] = [];
+  private readonly wireFormats: WireFormatStore;
   private readonly changeEmitter = new vscode.EventEmitter<XpraConnection | undefined>();
   /** Fires when a connection's state, latency, windows or tabs change. */
   readonly onDidChange = this.changeEmitter.event;
@@ -60,6 +62,7 @@ export class XpraController implements vscode.Disposable {
     private readonly log: XpraLog,
   ) {
     this.passwords = new SecretPasswords(context.secrets, log);
+    this.wireFormats = globalStateWireFormats(context.globalState);
   }
 
   /** The connection the status bar shows: the newest one that is not disconnected. */
@@ -92,12 +95,13 @@ export class XpraController implements vscode.Disposable {
    */
   async attach(target: AttachTarget, options: AttachCallOptions = {}): Promise<XpraConnection> {
     const timeoutSeconds = vscode.workspace.getConfiguration('xpra').get<number>('connection.timeoutSeconds', 20);
-    const attempt = this.passwords.startAttempt(options.password ?? (await readPasswordFile(target.passwordFile)));
+    const attempt = this.passwords.startAttempt(options.password ?? (target.passwordFile ? await readPasswordFile(target.passwordFile) : undefined));
     const connection = new XpraConnection(target, {
       extensionUri: this.context.extensionUri,
       log: this.log,
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       getPassword: (request) => attempt.getPassword(request),
+      wireFormats: this.wireFormats,
       takeOrphanPanel: (orphanTarget, title) => this.takeOrphan(targetKey(orphanTarget), title),
       hasOrphanPanels: (orphanTarget) => {
         const key = targetKey(orphanTarget);
@@ -290,12 +294,3 @@ function storableTarget(target: AttachTarget): AttachTarget {
   return { ...target, tls };
 }
 
-/** Returns the password in `file` without its trailing newline, or undefined without a file. */
-async function readPasswordFile(file: string | undefined): Promise<string | undefined> {
-  if (!file) return undefined;
-  try {
-    return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
-  } catch (error) {
-    throw new Error(`cannot read the password file ${file}: ${errorMessage(error)}`);
-  }
-}
