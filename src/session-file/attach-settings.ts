@@ -29,7 +29,7 @@ export interface SessionAttachSettings {
   /** The clear-text `password` of the file, when it has one. */
   password?: string;
   tls: SessionTlsSettings;
-  /** Whether `ssl-check-hostname` asks for the hostname check. The caller decides whether it honours this. */
+  /** Whether `ssl-check-hostname` requests the hostname check. The caller decides whether to honour it. */
   checkHostname: boolean;
 }
 
@@ -136,9 +136,9 @@ export function toAttachSettings(file: string | ParsedSessionFile): SessionAttac
 
 /**
  * Reads the settings of the session file at `file` for an attach, the same way for the editor
- * and the command line: relative certificate, key and password-file paths are read from the
- * file's folder (`~` is the home folder), and the password comes from `password` or else from
- * the file that `password-file` names, without its trailing newline.
+ * and the command line. Relative certificate, key and password-file paths are read from the
+ * file's folder, and `~` is the home folder. The password comes from `password`, or else from
+ * the file that `password-file` names.
  */
 export async function resolveAttachSettings(
   parsed: ParsedSessionFile,
