@@ -379,7 +379,7 @@ async function screenshotDemo(file) {
     say(`saved ${file}`);
   } catch (error) {
     const failed = file.replace(/\.png$/i, '') + '.failed.png';
-    // The extension reports a failed start or attach in a notification: print what it says.
+    // The extension reports a failed start or attach in a notification, so print its text.
     const notices = page
       ? await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts().catch(() => [])
       : [];

@@ -81,8 +81,8 @@ class HandshakeAttempt {
     this.options.logger?.debug('tls', `TLS handshake with ${this.where}, checking the name ${this.built.checkedHost}`);
     const socket = tls.connect({
       ...this.built.options,
-      // Verification still runs. A failed check lands in `failure` with the chain, and
-      // connectTls rejects it unless the verify mode is none.
+      // Verification still runs: node records a failed check in authorizationError, and
+      // connectTls rejects the connection with the chain unless verify mode `none` was chosen.
       rejectUnauthorized: false,
       ...(this.options.socket ? { socket: this.options.socket } : {}),
     });

@@ -44,7 +44,7 @@ export interface ConnectionServices {
   log: XpraLog;
   timeoutMs: number;
   getPassword: NonNullable<AttachOptions['getPassword']>;
-  /** What each host:port spoke, so a reload does not try the other wire format first again. */
+  /** The packet encoder each host:port spoke, kept so that a reload starts with the one that worked. */
   wireFormats?: AttachOptions['wireFormats'];
   /** Takes a tab left by an earlier connection to the same target, preferring one with `title`. */
   takeOrphanPanel(target: AttachTarget, title: string): WindowPanel | undefined;

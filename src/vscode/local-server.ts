@@ -86,8 +86,8 @@ export async function startLocalServerCommand(
   try {
     await attachLocalServer(controller, server);
   } catch (first) {
-    // A server that has just passed its readiness check has failed a first handshake under
-    // heavy load ("invalid alert"); one more try after a pause is cheap, and both are logged.
+    // Under heavy load, a server that had just passed its readiness check once failed the
+    // first handshake with "invalid alert". One more try after a pause is cheap, and both are logged.
     log.warn('server', `first attach to the new server ${server.uri} failed: ${errorMessage(first)}; trying once more`);
     await new Promise((resolve) => setTimeout(resolve, FIRST_ATTACH_RETRY_MS));
     try {

@@ -362,7 +362,8 @@ describe('local server in ssl mode', () => {
         dark += 1;
       }
     }
-    assert.ok(png.width > 0 && png.height > 0);
+    assert.ok(png.width > 0, 'the screenshot has no width');
+    assert.ok(png.height > 0, 'the screenshot has no height');
     assert.ok(dark > 20, `only ${dark} dark pixels: the xterm prompt did not paint`);
   });
 
@@ -372,7 +373,8 @@ describe('local server in ssl mode', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /saved .*from-session-file\.png/);
     const png = PNG.sync.read(readFileSync(screenshot));
-    assert.ok(png.width > 0 && png.height > 0);
+    assert.ok(png.width > 0, 'the screenshot has no width');
+    assert.ok(png.height > 0, 'the screenshot has no height');
   });
 
   test('session file attach fails without its client key', async () => {
