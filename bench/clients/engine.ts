@@ -1,5 +1,5 @@
 /** Attaching our engine (src/client) to a benchmark server over TLS, with the server's certificate as the CA. */
-import { attach, type XpraSession } from '../../src/client';
+import { attach, type AttachOptions, type XpraSession } from '../../src/client';
 import type { ClientContext } from './types';
 
 /** The encodings the webview paints, the same list the VS Code panel host announces. */
@@ -8,11 +8,15 @@ export const WEBVIEW_ENCODINGS = ['png', 'png/P', 'png/L', 'jpeg', 'webp', 'rgb2
 /** The desktop size announced in the hello, large enough for every workload window. */
 export const DESKTOP_SIZE: [number, number] = [1920, 1080];
 
-export async function attachEngine(context: ClientContext): Promise<XpraSession> {
+/** Attaches; `encodings` replaces WEBVIEW_ENCODINGS, as `ours` does with its probe result. */
+export async function attachEngine(
+  context: ClientContext,
+  encodings: AttachOptions['encodings'] = WEBVIEW_ENCODINGS,
+): Promise<XpraSession> {
   return attach({
     uri: `ssl://127.0.0.1:${context.server.port}/`,
     tls: { caCertFile: context.certificate.certFile, verifyMode: 'required', serverHostname: '127.0.0.1' },
-    encodings: WEBVIEW_ENCODINGS,
+    encodings,
     desktopSize: DESKTOP_SIZE,
     timeoutMs: 20_000,
   });

@@ -14,6 +14,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { XpraSession } from '../../src/client';
 import { toDrawMessage } from '../../src/vscode/draw-message';
+import { PROBE_WAIT_MS, VideoSupport, webviewEncodings } from '../../src/vscode/video-support';
 import type { HostMessage, WebviewMessage, WindowDescription } from '../../src/webview/messages';
 import { launchChromium, VIEWPORT } from '../lib/browser';
 import { startPanelPageServer, sendHostMessage, type PanelPageServer } from '../lib/panel-page';
@@ -48,6 +49,17 @@ export class BenchPanelHost {
   onPost?: (topLevelWid: number, message: HostMessage) => void;
   private earlyPanel?: PanelPage;
   private session!: XpraSession;
+  /** The pages' h264 probe results, as the extension keeps them. */
+  readonly videoSupport = new VideoSupport();
+
+  /**
+   * Returns the encodings for the hello the way the extension chooses them: h264 only when
+   * the early page decoded the probe frame within PROBE_WAIT_MS.
+   */
+  async helloEncodings(): Promise<string[]> {
+    const probe = this.videoSupport.known ?? (await this.videoSupport.wait(PROBE_WAIT_MS));
+    return webviewEncodings(probe);
+  }
 
   constructor(
     private readonly browser: Browser,
@@ -70,6 +82,7 @@ export class BenchPanelHost {
     session.on('window-move-resize', (geometry) => this.post(geometry.wid, { type: 'window-move-resize', ...geometry }));
     session.on('window-lost', (wid) => this.windowLost(wid));
     session.on('window-raise', (wid) => this.post(wid, { type: 'window-raise', wid }));
+    session.on('eos', (wid) => this.post(wid, { type: 'eos', wid }));
     session.on('draw', (draw) => {
       const panel = this.panelOf(draw.wid);
       if (!panel?.ready || !panel.connection?.isOpen) {
@@ -185,6 +198,10 @@ export class BenchPanelHost {
       for (const wid of wids) this.session.bufferRefresh(wid);
       return;
     }
+    if (message.type === 'video-probe') {
+      this.videoSupport.record(message);
+      return;
+    }
     if (message.type !== 'painted') return;
     const key = `${message.wid}:${message.seq}`;
     const flush = panel.pending.get(key);
@@ -238,7 +255,7 @@ export async function startOurClient(context: ClientContext): Promise<{
     const panelHost = new BenchPanelHost(browser, () => port);
     host = panelHost;
     panelHost.openEarlyPage();
-    session = await attachEngine(context);
+    session = await attachEngine(context, () => panelHost.helloEncodings());
     panelHost.listen(session);
     return { host, attachStartedAt, browserPid: pid, stop };
   } catch (error) {

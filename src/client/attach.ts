@@ -47,11 +47,18 @@ export async function attach(options: AttachOptions): Promise<XpraSession> {
         `the connection to ${hostPort} is not verified (ssl-server-verify-mode ${options.tls.verifyMode})`,
       );
     }
+    let encodings: string[];
+    try {
+      encodings = typeof options.encodings === 'function' ? await options.encodings() : options.encodings;
+    } catch (error) {
+      connection.socket.destroy();
+      throw error;
+    }
     const channel = new PacketChannel(connection.socket, encoder, logger);
     const onAbort = (): void => channel.destroy(new AttachError('the attach was cancelled'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const hello = buildHello({
-      encodings: options.encodings,
+      encodings,
       desktopSize: options.desktopSize,
       keycodes: usKeycodes(),
       tls: !connection.insecurePlain,

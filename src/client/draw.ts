@@ -16,6 +16,7 @@ export class Draws {
 
   readonly handlers: PacketHandlers = {
     draw: (packet) => this.onDraw(packet),
+    eos: (packet) => this.onEndOfStream(asInt(packet[1])),
   };
 
   /**
@@ -40,6 +41,11 @@ export class Draws {
       Math.round(decodeMicros),
       message,
     );
+  }
+
+  private onEndOfStream(wid: number): void {
+    this.context.logger.debug('draw', `window ${wid}: the video stream ended`);
+    this.context.emit('eos', wid);
   }
 
   private onDraw(packet: Packet): void {
@@ -81,11 +87,32 @@ export function parseDraw(packet: Packet): DrawEvent {
   if (options.rgb_format !== undefined) {
     draw.rgbFormat = asText(options.rgb_format);
   }
+  Object.assign(draw, parseVideoOptions(options));
   if (coding === 'scroll') {
     // 6.5 repeats the scroll list in the options and may leave the data empty.
     draw.scrolls = parseScrolls(options.scroll ?? rawData);
   }
   return draw;
+}
+
+/**
+ * Reads the options of a video draw: the frame counter, the picture type (`IDR`, `I`, `P`,
+ * `B`), the size of the encoded picture when it differs from the draw's area, and the
+ * colour space. Absent options stay undefined.
+ */
+function parseVideoOptions(options: Dict): Partial<DrawEvent> {
+  const video: Partial<DrawEvent> = {};
+  if (options.frame !== undefined) video.frame = asInt(options.frame);
+  if (options.type !== undefined) video.frameType = asText(options.type);
+  if (options.csc !== undefined) video.csc = asText(options.csc);
+  if (options.scaled_size !== undefined) {
+    const size = options.scaled_size;
+    if (!Array.isArray(size) || size.length !== 2) {
+      throw new ProtocolError('invalid scaled_size: expected [width, height]');
+    }
+    video.scaledSize = [asInt(size[0]), asInt(size[1])];
+  }
+  return video;
 }
 
 /** Copies into a fresh, exact-size ArrayBuffer: never a socket buffer view, never a Node Buffer. */

@@ -51,6 +51,12 @@ const METADATA_SUPPORTED = [
 ];
 
 const RGB_FORMATS = ['RGBX', 'RGBA', 'RGB'];
+
+/**
+ * The largest video frame, per side, that the hello lets the server encode. It matches the
+ * webview's limit on a video stream's size.
+ */
+export const VIDEO_MAX_SIZE = 4096;
 const CLIPBOARD_TARGETS = ['UTF8_STRING', 'TEXT', 'STRING', 'text/plain'];
 
 export function newClientUuid(): string {
@@ -108,8 +114,9 @@ function encodingCaps(parameters: HelloParameters): Dict {
     'encoding.scrolling': true,
     'encoding.icons.max_size': [30, 30],
   };
+  const video = core.includes('h264') ? h264Caps() : {};
   if (!parameters.nested) {
-    return { ...flat, encoding: 'auto' };
+    return { ...flat, ...prefixKeys('encoding.', video), encoding: 'auto' };
   }
   // 6.x reads `encoding.core`, `encoding.options` and `encoding.rgb_formats` from this dict
   // first; a 6.5.3 server accepted this shape. NOTE: `encodings` stays a list, because
@@ -126,8 +133,30 @@ function encodingCaps(parameters: HelloParameters): Dict {
     flush: true,
     scrolling: true,
     rgb_lz4: rgbLz4,
+    ...video,
   };
-  return { ...flat, encoding: nested };
+  return { ...flat, ...prefixKeys('encoding.', video), encoding: nested };
+}
+
+/**
+ * The encoding options that describe our h264 decoder, without their `encoding.` prefix.
+ * The webview decodes Annex B h264 in YUV420P only (the server's `full_csc_modes`), keeps
+ * the server from scaling video down (3.1.3 scales only when `video_scaling` is true, and
+ * defaults it to false), asks for no B-frames, whose reordering would delay each picture,
+ * and for the `eos` packet that ends a stream.
+ */
+function h264Caps(): Dict {
+  return {
+    full_csc_modes: { h264: ['YUV420P'] },
+    video_scaling: false,
+    video_b_frames: [],
+    video_max_size: [VIDEO_MAX_SIZE, VIDEO_MAX_SIZE],
+    eos: true,
+  };
+}
+
+function prefixKeys(prefix: string, dict: Dict): Dict {
+  return Object.fromEntries(Object.entries(dict).map(([key, value]) => [prefix + key, value]));
 }
 
 function keyboardCaps(keycodes: KeycodeEntry[]): Dict {

@@ -36,7 +36,6 @@ const IGNORED_PACKETS = new Set([
   'encodings',
   'window-icon',
   'set_deflate',
-  'eos',
   'notify_show',
   'notify_close',
   'setting-change',

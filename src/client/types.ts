@@ -30,8 +30,12 @@ export interface AttachOptions {
     host: string;
     port: number;
   }) => Promise<string | undefined>;
-  /** Encodings this client can paint; the webview offers more than the command line. */
-  encodings: string[];
+  /**
+   * Encodings this client can paint; the webview offers more than the command line. A
+   * function is called for each connection attempt once its socket is open, just before the
+   * hello is built, so that the caller can probe its decoders while the connection opens.
+   */
+  encodings: string[] | (() => Promise<string[]>);
   /** The desktop size announced in the hello. */
   desktopSize: [number, number];
   timeoutMs?: number;
@@ -67,6 +71,8 @@ export interface SessionEvents {
   'window-lost': [wid: number];
   'window-raise': [wid: number];
   draw: [draw: DrawEvent];
+  /** The video stream of a window ended (the `eos` packet): its decoder can go. */
+  eos: [wid: number];
   cursor: [
     cursor: { png: Uint8Array; width: number; height: number; xhot: number; yhot: number } | null,
   ];

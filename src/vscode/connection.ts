@@ -5,6 +5,7 @@ import { toDrawMessage } from './draw-message';
 import { attach, type XpraSession } from './engine';
 import { errorMessage, type XpraLog } from './log';
 import { WindowPanel, type PanelOwner } from './panel';
+import { PROBE_WAIT_MS, VideoSupport, webviewEncodings } from './video-support';
 import { fitWindowSize, type Size } from './window-size';
 
 /** A server to attach to and the TLS settings that verify it. */
@@ -28,8 +29,11 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
  */
 export const DESKTOP_SIZE: Size = { width: 2560, height: 1600 };
 
-/** Encodings the webview paints. */
-export const WEBVIEW_ENCODINGS = ['png', 'png/P', 'png/L', 'jpeg', 'webp', 'rgb24', 'rgb32', 'scroll'];
+/**
+ * The probe results of this window's panels. The extension host runs once per VS Code
+ * window, so this module's instance serves every attach in the window.
+ */
+const windowVideoSupport = new VideoSupport();
 
 /** How long a window may ignore a close request before its tab opens again. */
 const CLOSE_GRACE_MS = 5000;
@@ -46,6 +50,8 @@ export interface ConnectionServices {
   getPassword: NonNullable<AttachOptions['getPassword']>;
   /** The packet encoder each host:port spoke, kept so that a reload starts with the one that worked. */
   wireFormats?: AttachOptions['wireFormats'];
+  /** The panels' h264 probe results; this window's shared instance when unset. */
+  videoSupport?: VideoSupport;
   /** Takes a tab left by an earlier connection to the same target, preferring one with `title`. */
   takeOrphanPanel(target: AttachTarget, title: string): WindowPanel | undefined;
   /** True when tabs left by an earlier connection to the same target wait to be adopted. */
@@ -148,7 +154,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
         uri: this.target.uri,
         tls: this.target.tls,
         getPassword: this.services.getPassword,
-        encodings: WEBVIEW_ENCODINGS,
+        encodings: () => this.helloEncodings(),
         desktopSize: [DESKTOP_SIZE.width, DESKTOP_SIZE.height],
         timeoutMs: this.services.timeoutMs,
         logger: log,
@@ -174,6 +180,36 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     }
     log.info('session', `attached to ${this.target.uri}`);
     this.services.changed(this);
+  }
+
+  private get videoSupport(): VideoSupport {
+    return this.services.videoSupport ?? windowVideoSupport;
+  }
+
+  /**
+   * Returns the encodings for the hello. h264 is among them only when a panel of this
+   * window decoded the probe frame. The first attach waits, for at most PROBE_WAIT_MS,
+   * for the probe of the early tab, which is the tab that shows the first window. A
+   * connection without an early tab has no page loading before its hello, so it uses a
+   * known result or none.
+   */
+  private async helloEncodings(): Promise<string[]> {
+    const log = this.services.log;
+    const support = this.videoSupport;
+    const started = Date.now();
+    let probe = support.known;
+    if (probe === undefined && this.earlyPanel !== undefined) {
+      probe = await support.wait(PROBE_WAIT_MS);
+    }
+    const waited = Date.now() - started;
+    if (probe === undefined) {
+      const reason = this.earlyPanel === undefined ? 'no tab was loading to probe' : `no probe result within ${PROBE_WAIT_MS} ms`;
+      log.info('encoding', `not advertising h264: ${reason}`);
+    } else {
+      const decision = probe.h264 ? 'advertising h264' : 'not advertising h264';
+      log.info('encoding', `${decision} (panel probe: ${probe.detail}; waited ${waited} ms)`);
+    }
+    return webviewEncodings(probe);
   }
 
   /** Ends the session at the person's request and closes its tabs. */
@@ -236,6 +272,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     session.on('draw', (draw) => this.draw(draw));
     session.on('cursor', (cursor) => this.cursorChanged(cursor));
     session.on('bell', (wid) => void this.postToOwner(wid, { type: 'bell', wid }));
+    session.on('eos', (wid) => void this.postToOwner(wid, { type: 'eos', wid }));
     session.on('clipboard', (text) => this.clipboardFromServer(text));
     session.on('latency', (milliseconds) => {
       this.latencyMs = milliseconds;
@@ -553,11 +590,24 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
       case 'close':
         this.requestClose(message.wid);
         return;
+      case 'video-probe':
+        this.videoProbed(message);
+        return;
       case 'visibility':
       case 'ready':
         // The host follows the tab's view state instead, which VS Code reports reliably.
         return;
     }
+  }
+
+  private videoProbed(message: Extract<WebviewMessage, { type: 'video-probe' }>): void {
+    const known = this.videoSupport.known;
+    this.services.log.debug('encoding', `a panel's h264 probe ${message.h264 ? 'succeeded' : 'failed'}: ${message.detail}`);
+    if (known?.h264 === true && message.h264 !== true) {
+      // NOTE: the hello already offered h264, so this page acknowledges h264 draws with -1.
+      this.services.log.warn('encoding', `a panel cannot decode h264 although an earlier one could: ${message.detail}`);
+    }
+    this.videoSupport.record(message);
   }
 
   onPanelVisibility(panel: WindowPanel, visible: boolean): void {

@@ -34,5 +34,9 @@ export function toDrawMessage(draw: DrawEvent): DrawMessage {
   };
   if (draw.rgbFormat !== undefined) message.rgbFormat = draw.rgbFormat;
   if (draw.scrolls !== undefined) message.scrolls = draw.scrolls;
+  if (draw.frame !== undefined) message.frame = draw.frame;
+  if (draw.frameType !== undefined) message.frameType = draw.frameType;
+  if (draw.scaledSize !== undefined) message.scaledSize = draw.scaledSize;
+  if (draw.csc !== undefined) message.csc = draw.csc;
   return message;
 }

@@ -25,6 +25,7 @@ const MESSAGE_TYPES = new Set<WebviewMessage['type']>([
   'focus',
   'close',
   'visibility',
+  'video-probe',
 ]);
 
 /** Returns the message when it has a known `type`; anything else from the webview is dropped. */

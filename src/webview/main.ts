@@ -4,6 +4,7 @@
  * through acquireVsCodeApi().
  */
 import type { HostMessage, WebviewMessage } from './messages';
+import { probeH264 } from './decoders/video-probe';
 import { Panel } from './panel';
 
 interface VsCodeApi {
@@ -49,6 +50,7 @@ function start(): void {
     post({ type: 'visibility', visible });
   });
   post({ type: 'ready' });
+  void probeH264().then((result) => post({ type: 'video-probe', ...result }));
 }
 
 /** Posts the panel's size after it settles, and once at start. */

@@ -48,7 +48,7 @@ export interface DrawMessage {
   y: number;
   width: number;
   height: number;
-  /** png, png/P, png/L, jpeg, webp, rgb24, rgb32, scroll, void. */
+  /** png, png/P, png/L, jpeg, webp, rgb24, rgb32, scroll, void, h264. */
   coding: string;
   /** The server's packet sequence number, echoed in the `painted` reply. */
   seq: number;
@@ -60,6 +60,14 @@ export interface DrawMessage {
   flush: number;
   /** For `scroll`: [x, y, width, height, dx, dy] per copy, all reading the picture as it was before. */
   scrolls?: number[][];
+  /** For video: the encoder's frame counter, 0 for the first frame of a stream. */
+  frame?: number;
+  /** For video: the picture type, `IDR` for a key frame, else `I`, `P` or `B`. */
+  frameType?: string;
+  /** For video: [width, height] of the encoded picture, stretched to the draw's area. */
+  scaledSize?: [number, number];
+  /** For video: the colour space of the encoded picture, such as YUV420P. */
+  csc?: string;
   data: Uint8Array;
 }
 
@@ -74,6 +82,8 @@ export type HostMessage =
   | { type: 'cursor'; png: Uint8Array; width: number; height: number; xhot: number; yhot: number }
   | { type: 'cursor-default' }
   | { type: 'bell'; wid: number }
+  /** The window's video stream ended: its video decoder is dropped. */
+  | { type: 'eos'; wid: number }
   | { type: 'refresh' };
 
 export type WebviewMessage =
@@ -98,4 +108,9 @@ export type WebviewMessage =
   | { type: 'viewport'; width: number; height: number }
   | { type: 'focus'; wid: number; focused: boolean }
   | { type: 'close'; wid: number }
-  | { type: 'visibility'; visible: boolean };
+  | { type: 'visibility'; visible: boolean }
+  /**
+   * Sent once after `ready`: whether this page decoded a real h264 key frame through
+   * WebCodecs. `detail` says what the probe saw, for the log.
+   */
+  | { type: 'video-probe'; h264: boolean; detail: string };

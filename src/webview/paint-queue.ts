@@ -7,7 +7,7 @@
  * interval to every acknowledgement, and the server reads that delay as client latency and
  * backlog, so it lowers quality and sends fewer updates.
  */
-import { decoderFor, Paint } from './decoders';
+import { Decoder, decoderFor, Paint } from './decoders';
 import type { DrawMessage, WebviewMessage } from './messages';
 
 type PaintedMessage = Extract<WebviewMessage, { type: 'painted' }>;
@@ -51,10 +51,15 @@ export class PaintQueue {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
+  /**
+   * `windowDecoders` are decoders that keep state for this window, such as its video
+   * decoder. They take precedence over the shared decoders of each encoding.
+   */
   constructor(
     private readonly wid: number,
     private readonly target: PaintTarget,
     private readonly post: (message: PaintedMessage) => void,
+    private readonly windowDecoders: ReadonlyMap<string, Decoder> = new Map(),
   ) {}
 
   /** Queues a draw. Draws must be added in packet order. */
@@ -97,7 +102,7 @@ export class PaintQueue {
     const start = performance.now();
     try {
       checkDraw(entry.draw);
-      const decoder = decoderFor(entry.draw.coding);
+      const decoder = this.windowDecoders.get(entry.draw.coding) ?? decoderFor(entry.draw.coding);
       if (decoder === undefined) {
         throw new Error(`unsupported encoding ${entry.draw.coding}`);
       }

@@ -76,6 +76,9 @@ export class Panel implements InputWindows {
       case 'bell':
         this.windows.get(message.wid)?.ring();
         break;
+      case 'eos':
+        this.windows.get(message.wid)?.endVideo();
+        break;
       case 'refresh':
         this.repaintAll();
         break;

@@ -7,6 +7,7 @@
 import type { FrameScheduler } from './frame-scheduler';
 import type { WebviewMessage, WindowDescription } from './messages';
 import { PaintQueue, PaintTarget } from './paint-queue';
+import { WindowVideoDecoder } from './decoders/video';
 
 /** Canvas sides are clamped to this many pixels. */
 const MAX_CANVAS_SIZE = 16384;
@@ -28,6 +29,7 @@ export class RemoteWindow implements PaintTarget {
   private backContext: CanvasRenderingContext2D;
   private dirty: DirtyArea | undefined;
   private readonly queue: PaintQueue;
+  private readonly video = new WindowVideoDecoder();
   private bellTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -47,7 +49,7 @@ export class RemoteWindow implements PaintTarget {
     [this.backCanvas, this.backContext] = createBackBuffer(1, 1, description.hasAlpha);
     this.visibleContext = context2d(this.canvas, description.hasAlpha);
     this.resize(description.width, description.height);
-    this.queue = new PaintQueue(description.wid, this, post);
+    this.queue = new PaintQueue(description.wid, this, post, new Map([['h264', this.video]]));
   }
 
   get wid(): number {
@@ -73,7 +75,13 @@ export class RemoteWindow implements PaintTarget {
     this.description = { ...this.description, x, y, width, height };
     if (width !== this.canvas.width || height !== this.canvas.height) {
       this.resize(width, height);
+      this.video.endStream('the window was resized');
     }
+  }
+
+  /** Drops the video decoder once its frames are out, after the server's `eos`. */
+  endVideo(): void {
+    this.video.endStream('the server ended the video stream');
   }
 
   markDirty(x: number, y: number, width: number, height: number): void {
@@ -115,6 +123,7 @@ export class RemoteWindow implements PaintTarget {
   destroy(): void {
     clearTimeout(this.bellTimer);
     this.queue.close();
+    this.video.close('the window was closed');
     this.element.remove();
   }
 
