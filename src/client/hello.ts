@@ -142,12 +142,16 @@ function encodingCaps(parameters: HelloParameters): Dict {
  * The encoding options that describe our h264 decoder, without their `encoding.` prefix.
  * The webview decodes Annex B h264 in YUV420P only (the server's `full_csc_modes`), keeps
  * the server from scaling video down (3.1.3 scales only when `video_scaling` is true, and
- * defaults it to false), asks for no B-frames, whose reordering would delay each picture,
- * and for the `eos` packet that ends a stream.
+ * defaults it to false), and requests no B-frames, whose reordering would delay each
+ * picture, and the `eos` packet that ends a stream.
+ *
+ * `h264.fast-decode` makes 3.1.3's x264 encoder use its fastdecode tuning (no CABAC, no
+ * deblocking filter, no weighted prediction), because the webview may decode in software.
  */
 function h264Caps(): Dict {
   return {
     full_csc_modes: { h264: ['YUV420P'] },
+    'h264.fast-decode': true,
     video_scaling: false,
     video_b_frames: [],
     video_max_size: [VIDEO_MAX_SIZE, VIDEO_MAX_SIZE],

@@ -95,8 +95,11 @@ describe('webview h264 in Chromium', () => {
     return wanted.map((seq) => posted.find((message) => message.seq === seq) as Painted);
   }
 
-  /** Returns the mean [red, green, blue] of each tile of the window's visible canvas. */
-  async function tileMeans(): Promise<number[][]> {
+  /**
+   * Returns the mean [red, green, blue] of each tile of the window's visible canvas, with
+   * tiles and canvas `scale` times the size of the expected picture's.
+   */
+  async function tileMeans(scale: number): Promise<number[][]> {
     return harness.page.evaluate(async ([wid, tile, columns, rows]) => {
       await new Promise((resolve) => requestAnimationFrame(resolve));
       const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-wid="${wid}"]`) as HTMLCanvasElement;
@@ -117,11 +120,11 @@ describe('webview h264 in Chromium', () => {
         }
       }
       return means;
-    }, [WID, expected.tile, expected.columns, expected.rows] as const);
+    }, [WID, expected.tile * scale, expected.columns, expected.rows] as const);
   }
 
-  async function assertExpectedPicture(): Promise<void> {
-    const means = await tileMeans();
+  async function assertExpectedPicture(scale = 1, tolerance = { tile: TILE_TOLERANCE, mean: MEAN_TOLERANCE }): Promise<void> {
+    const means = await tileMeans(scale);
     assert.equal(means.length, expected.means.length);
     let largest = 0;
     let total = 0;
@@ -133,8 +136,8 @@ describe('webview h264 in Chromium', () => {
       }
     }
     const mean = total / (means.length * 3);
-    assert.ok(largest <= TILE_TOLERANCE, `largest tile difference ${largest.toFixed(1)} exceeds ${TILE_TOLERANCE}`);
-    assert.ok(mean <= MEAN_TOLERANCE, `mean tile difference ${mean.toFixed(2)} exceeds ${MEAN_TOLERANCE}`);
+    assert.ok(largest <= tolerance.tile, `largest tile difference ${largest.toFixed(1)} exceeds ${tolerance.tile}`);
+    assert.ok(mean <= tolerance.mean, `mean tile difference ${mean.toFixed(2)} exceeds ${tolerance.mean}`);
   }
 
   async function clearCanvas(): Promise<void> {
@@ -179,6 +182,22 @@ describe('webview h264 in Chromium', () => {
       assert.ok(acknowledgement.decodeMicros > 0, `draw ${acknowledgement.seq}: ${acknowledgement.error ?? ''}`);
     }
     await assertExpectedPicture();
+  });
+
+  it('stretches a scaled stream', async () => {
+    await clearCanvas();
+    const halfSize = (draw: DrawMessage): DrawMessage => ({
+      ...draw,
+      width: draw.width / 2,
+      height: draw.height / 2,
+      scaledSize: [draw.width, draw.height],
+    });
+    const acknowledgements = await paint(recording.draws.map((_, index) => halfSize(recordedDraw(index))));
+    for (const acknowledgement of acknowledgements) {
+      assert.ok(acknowledgement.decodeMicros > 0, `draw ${acknowledgement.seq}: ${acknowledgement.error ?? ''}`);
+    }
+    // Scaling blends pixels across tile edges, so tiles differ more than at full size.
+    await assertExpectedPicture(0.5, { tile: 3 * TILE_TOLERANCE, mean: 2 * MEAN_TOLERANCE });
   });
 
   it('eos drops the stream', async () => {
