@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startXpraServer } from './xpra-server';
 import { readInfo, clientFigures, busiestWindow, type ClientFigures } from './xpra-info';
-import { ProcessTreeSampler } from './process-stats';
+import { RemoteSampler } from './remote-sampler';
 import type { CertificateFiles } from './certificate';
 import type { ClientDriver, ClientName, RunningClient } from '../clients/types';
 import { workloadCommand, workloadWindowTitle, type WorkloadName } from '../workloads';
@@ -54,6 +54,8 @@ export interface RunResult {
   memoryEndMb: number;
   memoryPeakMb: number;
   memoryGrowth: number;
+  /** MB by kind of process at the end of the measurement: Chromium's process types, and `node` for this process's growth. */
+  memoryByProcess: Record<string, number>;
 }
 
 export interface RunPlan {
@@ -80,30 +82,44 @@ function difference(after: Record<string, number>, before: Record<string, number
   return result;
 }
 
-/** Memory of the client: its own process trees plus what this Node process grew by, if it hosts part of the client. */
+/**
+ * Memory of the client: its own process trees, read by a sampler in a child process, plus
+ * what this Node process grew by, if it hosts part of the client.
+ */
 class ClientMemory {
-  private readonly sampler: ProcessTreeSampler;
-  private readonly nodeBaseline: number;
-  private readonly usesNode: boolean;
   peak = 0;
-  /** CPU time this Node process spent sampling, to subtract from the client's share. */
-  samplingCpuMs = 0;
 
-  constructor(client: RunningClient, nodeBaseline: number) {
-    this.sampler = new ProcessTreeSampler(client.processRoots);
-    this.nodeBaseline = nodeBaseline;
-    this.usesNode = client.usesNodeProcess;
+  private constructor(
+    private readonly sampler: RemoteSampler,
+    private readonly usesNode: boolean,
+    private readonly nodeBaseline: number,
+  ) {}
+
+  static async start(client: RunningClient, nodeBaseline: number): Promise<ClientMemory> {
+    return new ClientMemory(await RemoteSampler.start(client.processRoots), client.usesNodeProcess, nodeBaseline);
   }
 
-  sample(): { cpuMs: number; memoryBytes: number } {
-    const before = process.cpuUsage();
-    const usage = this.sampler.sample();
-    const nodeShare = this.usesNode ? Math.max(0, process.memoryUsage.rss() - this.nodeBaseline) : 0;
-    const memoryBytes = usage.memoryBytes + nodeShare;
+  /** This Node process's growth since the attach, when it hosts part of the client. */
+  nodeShare(): number {
+    return this.usesNode ? Math.max(0, process.memoryUsage.rss() - this.nodeBaseline) : 0;
+  }
+
+  async sample(): Promise<{ cpuMs: number; memoryBytes: number }> {
+    const usage = await this.sampler.sample();
+    const memoryBytes = usage.memoryBytes + this.nodeShare();
     this.peak = Math.max(this.peak, memoryBytes);
-    const spent = process.cpuUsage(before);
-    this.samplingCpuMs += (spent.user + spent.system) / 1000;
     return { cpuMs: usage.cpuMs, memoryBytes };
+  }
+
+  /** Memory by kind of process in MB, with this Node process's growth as `node`. */
+  async breakdown(): Promise<Record<string, number>> {
+    const kinds = await this.sampler.breakdown();
+    if (this.usesNode) kinds.node = this.nodeShare();
+    return Object.fromEntries(Object.entries(kinds).map(([kind, bytes]) => [kind, Math.round((bytes / MB) * 10) / 10]));
+  }
+
+  stop(): void {
+    this.sampler.stop();
   }
 }
 
@@ -137,28 +153,41 @@ async function measureAttached(
   client: RunningClient,
   nodeBaseline: number,
 ): Promise<RunResult> {
-  const memory = new ClientMemory(client, nodeBaseline);
-  memory.sample();
+  const memory = await ClientMemory.start(client, nodeBaseline);
+  try {
+    return await measureWithSampler(plan, server, client, memory);
+  } finally {
+    memory.stop();
+  }
+}
+
+async function measureWithSampler(
+  plan: RunPlan,
+  server: Awaited<ReturnType<typeof startXpraServer>>,
+  client: RunningClient,
+  memory: ClientMemory,
+): Promise<RunResult> {
+  await memory.sample();
   await sleep(WARM_UP_MS);
 
   const infoBefore = await readInfo(server);
   const countersBefore = await client.counters();
   const cpuBefore = process.cpuUsage();
-  const measurementStart = memory.sample();
+  const measurementStart = await memory.sample();
   const startedAt = performance.now();
-  memory.samplingCpuMs = 0;
 
   const endAt = startedAt + plan.seconds * 1000;
   let last = measurementStart;
   const memorySamples = [measurementStart.memoryBytes];
   while (performance.now() < endAt) {
     await sleep(Math.min(SAMPLE_INTERVAL_MS, Math.max(0, endAt - performance.now())));
-    last = memory.sample();
+    last = await memory.sample();
     memorySamples.push(last.memoryBytes);
   }
   const memoryStart = median(memorySamples.slice(0, MEMORY_WINDOW_SAMPLES));
   const memoryEnd = median(memorySamples.slice(-MEMORY_WINDOW_SAMPLES));
 
+  const memoryByProcess = await memory.breakdown();
   const countersAfter = await client.counters();
   const cpuAfter = process.cpuUsage(cpuBefore);
   const seconds = (performance.now() - startedAt) / 1000;
@@ -168,7 +197,7 @@ async function measureAttached(
   const after = clientFigures(infoAfter);
   if (!before || !after) throw new Error(`xpra info on :${server.display} shows no attached client; see ${server.logFile}`);
 
-  const hostCpuMs = client.usesNodeProcess ? (cpuAfter.user + cpuAfter.system) / 1000 - memory.samplingCpuMs : 0;
+  const hostCpuMs = client.usesNodeProcess ? (cpuAfter.user + cpuAfter.system) / 1000 : 0;
   const rendererCpuMs = last.cpuMs - measurementStart.cpuMs;
   const updates = countersAfter.updates - countersBefore.updates;
   return {
@@ -186,6 +215,7 @@ async function measureAttached(
     memoryEndMb: memoryEnd / MB,
     memoryPeakMb: memory.peak / MB,
     memoryGrowth: memoryStart > 0 ? memoryEnd / memoryStart : Number.NaN,
+    memoryByProcess,
   };
 }
 

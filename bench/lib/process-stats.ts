@@ -111,3 +111,21 @@ export class ProcessTreeSampler {
     return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, memoryBytes };
   }
 }
+
+/** Memory by kind of process (Chromium's `--type`, and its utility sub-type), in bytes. */
+export function describeProcesses(roots: number[]): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const stat of roots.flatMap((pid) => listProcessTree(pid))) {
+    let commandLine = '';
+    try {
+      commandLine = readFileSync(`/proc/${stat.pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    const type = /--type=(\S+)/.exec(commandLine)?.[1] ?? 'browser';
+    const subType = /--utility-sub-type=(?:\w+\.)*(\w+)/.exec(commandLine)?.[1];
+    const kind = subType ? `${type}:${subType}` : type;
+    kinds[kind] = (kinds[kind] ?? 0) + readMemoryBytes(stat.pid);
+  }
+  return kinds;
+}

@@ -14,6 +14,8 @@ export interface ClientSummary {
   memory_growth: number;
   memory_start_mb: number;
   memory_end_mb: number;
+  /** MB by kind of process at the end of the longest run. */
+  memory_by_process: Record<string, number>;
   bytes_per_s: number;
   decode_ms_per_draw: number | null;
   client_latency_ms: number | null;
@@ -67,6 +69,7 @@ function summarise(runs: RunResult[]): ClientSummary {
     memory_growth: longest.memoryGrowth,
     memory_start_mb: longest.memoryStartMb,
     memory_end_mb: longest.memoryEndMb,
+    memory_by_process: longest.memoryByProcess,
     bytes_per_s: median(runs.map((run) => run.bytesPerSecond)),
     decode_ms_per_draw: medianOrNull(runs.map((run) => run.decodeMsPerDraw)),
     client_latency_ms: medianOrNull(runs.map((run) => run.clientLatencyMs)),
