@@ -1,9 +1,9 @@
 /**
  * The h264 decoder of one window: a WebCodecs VideoDecoder fed with the window's video
  * draws in packet order, in Annex B form (a config without `description`), tuned for low
- * latency. Each draw becomes one EncodedVideoChunk, and its paint draws the VideoFrame
- * that comes out into the back buffer at the draw's area, stretched when the encoded
- * picture has another size (`scaledSize`). Every frame is closed once painted or dropped.
+ * latency. Each draw becomes one EncodedVideoChunk, and its paint puts the decoded
+ * picture into the back buffer at the draw's area, stretched when the encoded picture has
+ * another size (`scaledSize`). Every VideoFrame is closed once copied, painted or dropped.
  *
  * A stream starts at a key frame. After any decoder error, an `eos` packet, a window
  * resize or a draw that does not fit the stream, the decoder is dropped and the next

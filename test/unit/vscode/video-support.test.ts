@@ -26,6 +26,7 @@ test('successful probe adds h264', () => {
   assert.equal(caps['encoding.video_scaling'], false);
   assert.deepEqual(caps['encoding.video_b_frames'], []);
   assert.equal(caps['encoding.eos'], true);
+  assert.equal(caps['encoding.h264.fast-decode'], true);
 });
 
 test('failed probe leaves h264 out', () => {
