@@ -140,10 +140,10 @@ function encodingCaps(parameters: HelloParameters): Dict {
 
 /**
  * The encoding options that describe our h264 decoder, without their `encoding.` prefix.
- * The webview decodes Annex B h264 in YUV420P only (the server's `full_csc_modes`), keeps
- * the server from scaling video down (3.1.3 scales only when `video_scaling` is true, and
- * defaults it to false), and requests no B-frames, whose reordering would delay each
- * picture, and the `eos` packet that ends a stream.
+ * The webview decodes Annex B h264 in YUV420P only (the server's `full_csc_modes`). 3.1.3
+ * scales video down only when `video_scaling` is true, and defaults it to false, so false
+ * keeps the full size. The options also request no B-frames, whose reordering would delay
+ * each picture, and the `eos` packet that ends a stream.
  *
  * `h264.fast-decode` makes 3.1.3's x264 encoder use its fastdecode tuning (no CABAC, no
  * deblocking filter, no weighted prediction), because the webview may decode in software.
