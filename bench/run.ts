@@ -13,6 +13,7 @@ import { measureRun, type RunResult } from './lib/measure';
 import { formatRatios, formatTable, summariseAll, writeSummary } from './lib/report';
 import { WORKLOAD_NAMES, checkWorkloadPrerequisites, type WorkloadName } from './workloads';
 import type { ClientDriver, ClientName } from './clients/types';
+import { H264_MODES } from '../src/vscode/video-support';
 
 const CLIENT_NAMES: ClientName[] = ['ours', 'html5', 'null'];
 
@@ -24,6 +25,8 @@ const USAGE = `usage: node --import tsx bench/run.ts [OPTIONS]
   --memory-seconds N      length of the first repetition, which gives memory_growth (default 60)
   --workloads A,B         among ${WORKLOAD_NAMES.join(', ')} (default all)
   --clients A,B           among ${CLIENT_NAMES.join(', ')} (default all)
+  --h264 MODE             auto, on or off: the xpra.video.h264 setting for ours (default auto,
+                          which offers h264 only with a hardware decoder)
   --out FILE              JSON file of medians (default bench-results/bench-<time>.json)
   --record FILE           attach our client to the first of --workloads for --seconds (default 10)
                           and save the messages its pages received
@@ -116,6 +119,7 @@ async function main(): Promise<number> {
       'memory-seconds': { type: 'string' },
       workloads: { type: 'string' },
       clients: { type: 'string' },
+      h264: { type: 'string' },
       out: { type: 'string' },
       record: { type: 'string' },
       replay: { type: 'string' },
@@ -136,6 +140,11 @@ async function main(): Promise<number> {
     const { replaySession } = await import('./replay/replay');
     await replaySession(resolve(values.replay), print);
     return 0;
+  }
+  if (values.h264 !== undefined) {
+    const mode = H264_MODES.find((candidate) => candidate === values.h264);
+    if (mode === undefined) throw new Error(`--h264 must be one of ${H264_MODES.join(', ')}, not ${values.h264}`);
+    (await import('./clients/ours')).setH264Mode(mode);
   }
   const quick = values.quick === true;
   const seconds = parsePositive(values.seconds, quick ? 5 : 20, '--seconds');

@@ -14,13 +14,27 @@
 import type { Browser, Page } from 'playwright-core';
 import type { XpraSession } from '../../src/client';
 import { toDrawMessage } from '../../src/vscode/draw-message';
-import { PROBE_WAIT_MS, VideoSupport, webviewEncodings } from '../../src/vscode/video-support';
+import { PROBE_WAIT_MS, VideoSupport, webviewEncodings, type H264Mode } from '../../src/vscode/video-support';
 import type { HostMessage, WebviewMessage, WindowDescription } from '../../src/webview/messages';
 import { launchChromium, VIEWPORT } from '../lib/browser';
 import { startPanelPageServer, sendHostMessage, type PanelPageServer } from '../lib/panel-page';
 import type { WebSocketConnection } from '../lib/websocket-server';
 import { attachEngine } from './engine';
 import { FIRST_FRAME_TIMEOUT_MS, type ClientContext, type ClientDriver, type RunningClient } from './types';
+
+/**
+ * The pages' h264 probe results, kept across the runs of one benchmark as the desktop
+ * extension keeps them across windows in its global state. Only the first attach of a
+ * benchmark waits for a probe.
+ */
+const sharedVideoSupport = new VideoSupport();
+
+/** The `xpra.video.h264` setting the runs use, `auto` as in the extension unless `--h264` says otherwise. */
+let h264Mode: H264Mode = 'auto';
+
+export function setH264Mode(mode: H264Mode): void {
+  h264Mode = mode;
+}
 
 /** The `wid` of a page that no window has taken yet. */
 const EARLY_PAGE_WID = -1;
@@ -50,15 +64,17 @@ export class BenchPanelHost {
   private earlyPanel?: PanelPage;
   private session!: XpraSession;
   /** The pages' h264 probe results, as the extension keeps them. */
-  readonly videoSupport = new VideoSupport();
+  readonly videoSupport = sharedVideoSupport;
 
   /**
    * Returns the encodings for the hello the way the extension chooses them: h264 only when
-   * the early page decoded the probe frame within PROBE_WAIT_MS.
+   * a page decoded the probe frame, and under `auto` only with a hardware decoder. Without
+   * a remembered result, the hello waits up to PROBE_WAIT_MS for the early page's probe.
    */
   async helloEncodings(): Promise<string[]> {
+    if (h264Mode === 'off') return webviewEncodings(undefined, h264Mode);
     const probe = this.videoSupport.known ?? (await this.videoSupport.wait(PROBE_WAIT_MS));
-    return webviewEncodings(probe);
+    return webviewEncodings(probe, h264Mode);
   }
 
   constructor(

@@ -5,7 +5,7 @@ import { toDrawMessage } from './draw-message';
 import { attach, type XpraSession } from './engine';
 import { errorMessage, type XpraLog } from './log';
 import { WindowPanel, type PanelOwner } from './panel';
-import { PROBE_WAIT_MS, VideoSupport, webviewEncodings } from './video-support';
+import { offersH264, PROBE_WAIT_MS, VideoSupport, webviewEncodings, type H264Mode } from './video-support';
 import { fitWindowSize, type Size } from './window-size';
 
 /** A server to attach to and the TLS settings that verify it. */
@@ -52,6 +52,8 @@ export interface ConnectionServices {
   wireFormats?: AttachOptions['wireFormats'];
   /** The panels' h264 probe results; this window's shared instance when unset. */
   videoSupport?: VideoSupport;
+  /** When the hello offers h264 (the `xpra.video.h264` setting); `auto` when unset. */
+  h264Mode?: H264Mode;
   /** Takes a tab left by an earlier connection to the same target, preferring one with `title`. */
   takeOrphanPanel(target: AttachTarget, title: string): WindowPanel | undefined;
   /** True when tabs left by an earlier connection to the same target wait to be adopted. */
@@ -187,14 +189,20 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
   }
 
   /**
-   * Returns the encodings for the hello. h264 is among them only when a panel of this
-   * window decoded the probe frame. The first attach waits, for at most PROBE_WAIT_MS,
-   * for the probe of the early tab, which is the tab that shows the first window. A
-   * connection without an early tab has no page loading before its hello, so it uses a
-   * known result or none.
+   * Returns the encodings for the hello. h264 is among them only when a panel decoded the
+   * probe frame, in this window or, in the desktop app, in an earlier one (see
+   * `xpra.video.h264` for which decoders count). With no result yet, the first attach
+   * waits, for at most PROBE_WAIT_MS, for the probe of the early tab, which is the tab that
+   * shows the first window. A connection without an early tab has no page loading before
+   * its hello, so it uses a known result or none.
    */
   private async helloEncodings(): Promise<string[]> {
     const log = this.services.log;
+    const mode = this.services.h264Mode ?? 'auto';
+    if (mode === 'off') {
+      log.info('encoding', 'not advertising h264: the xpra.video.h264 setting is off');
+      return webviewEncodings(undefined, mode);
+    }
     const support = this.videoSupport;
     const started = Date.now();
     let probe = support.known;
@@ -206,10 +214,10 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
       const reason = this.earlyPanel === undefined ? 'no tab was loading to probe' : `no probe result within ${PROBE_WAIT_MS} ms`;
       log.info('encoding', `not advertising h264: ${reason}`);
     } else {
-      const decision = probe.h264 ? 'advertising h264' : 'not advertising h264';
-      log.info('encoding', `${decision} (panel probe: ${probe.detail}; waited ${waited} ms)`);
+      const decision = offersH264(probe, mode) ? 'advertising h264' : 'not advertising h264';
+      log.info('encoding', `${decision} (xpra.video.h264 is ${mode}; panel probe: ${probe.detail}; waited ${waited} ms)`);
     }
-    return webviewEncodings(probe);
+    return webviewEncodings(probe, mode);
   }
 
   /** Ends the session at the person's request and closes its tabs. */

@@ -6,6 +6,8 @@ import { WindowPanel } from './panel';
 import { SecretPasswords } from './secrets';
 import { readPasswordFile } from '../session-file';
 import { globalStateWireFormats } from './wire-formats';
+import { globalStateProbeStore } from './video-probe-store';
+import { H264_MODES, VideoSupport, type H264Mode } from './video-support';
 
 /** A tab left behind by a session that ended or by a window reload. */
 interface OrphanPanel {
@@ -49,6 +51,8 @@ export class XpraController implements vscode.Disposable {
   private readonly connections: XpraConnection[] = [];
   private readonly orphans: OrphanPanel[] = [];
   private readonly wireFormats: WireFormatStore;
+  /** The panels' h264 probe results, shared by every attach of this window. */
+  private readonly videoSupport: VideoSupport;
   private readonly changeEmitter = new vscode.EventEmitter<XpraConnection | undefined>();
   /** Fires when a connection's state, latency, windows or tabs change. */
   readonly onDidChange = this.changeEmitter.event;
@@ -63,6 +67,7 @@ export class XpraController implements vscode.Disposable {
   ) {
     this.passwords = new SecretPasswords(context.secrets, log);
     this.wireFormats = globalStateWireFormats(context.globalState);
+    this.videoSupport = new VideoSupport(globalStateProbeStore(context.globalState));
   }
 
   /** The connection the status bar shows: the newest one that is not disconnected. */
@@ -94,7 +99,10 @@ export class XpraController implements vscode.Disposable {
    * the engine's error; a stored password that the server rejected is forgotten.
    */
   async attach(target: AttachTarget, options: AttachCallOptions = {}): Promise<XpraConnection> {
-    const timeoutSeconds = vscode.workspace.getConfiguration('xpra').get<number>('connection.timeoutSeconds', 20);
+    const settings = vscode.workspace.getConfiguration('xpra');
+    const timeoutSeconds = settings.get<number>('connection.timeoutSeconds', 20);
+    const h264Setting = settings.get<string>('video.h264', 'auto');
+    const h264Mode: H264Mode = H264_MODES.find((mode) => mode === h264Setting) ?? 'auto';
     const attempt = this.passwords.startAttempt(options.password ?? (target.passwordFile ? await readPasswordFile(target.passwordFile) : undefined));
     const connection = new XpraConnection(target, {
       extensionUri: this.context.extensionUri,
@@ -102,6 +110,8 @@ export class XpraController implements vscode.Disposable {
       timeoutMs: Math.max(1, timeoutSeconds) * 1000,
       getPassword: (request) => attempt.getPassword(request),
       wireFormats: this.wireFormats,
+      videoSupport: this.videoSupport,
+      h264Mode,
       takeOrphanPanel: (orphanTarget, title) => this.takeOrphan(targetKey(orphanTarget), title),
       hasOrphanPanels: (orphanTarget) => {
         const key = targetKey(orphanTarget);

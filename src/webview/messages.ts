@@ -113,4 +113,4 @@ export type WebviewMessage =
    * Sent once after `ready`: whether this page decoded a real h264 key frame through
    * WebCodecs. `detail` says what the probe saw, for the log.
    */
-  | { type: 'video-probe'; h264: boolean; detail: string };
+  | { type: 'video-probe'; h264: boolean; hardware?: boolean; detail: string };

@@ -8,6 +8,8 @@ import { h264CodecString } from './video-h264';
 
 export interface VideoProbeResult {
   h264: boolean;
+  /** True when the browser also offers a hardware h264 decoder for this stream. */
+  hardware?: boolean;
   /** The probe's outcome in words, for the host's log. */
   detail: string;
 }
@@ -82,5 +84,16 @@ async function decodeProbeFrame(
   if (size !== expected) {
     return { h264: false, detail: `decoding ${codec} gave ${size === '' ? 'no frame' : `a ${size} frame`}, expected ${expected}` };
   }
-  return { h264: true, detail: `decoded a ${expected} ${codec} key frame` };
+  const hardware = await hasHardwareDecoder(codec);
+  return { h264: true, hardware, detail: `decoded a ${expected} ${codec} key frame (${hardware ? 'hardware' : 'software'} decoder)` };
+}
+
+/** Asks WebCodecs whether a hardware decoder takes `codec`; without a GPU, Chromium says no. */
+async function hasHardwareDecoder(codec: string): Promise<boolean> {
+  try {
+    const support = await VideoDecoder.isConfigSupported({ codec, hardwareAcceleration: 'prefer-hardware', optimizeForLatency: true });
+    return support.supported === true;
+  } catch {
+    return false;
+  }
 }

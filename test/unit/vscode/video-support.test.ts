@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildHello, FRAMEBUFFER_ENCODINGS } from '../../../src/client';
 import type { Dict } from '../../../src/protocol/types';
-import { VideoSupport, webviewEncodings, type VideoProbeMessage } from '../../../src/vscode/video-support';
+import { VideoSupport, webviewEncodings, type ProbeStore, type VideoProbeMessage } from '../../../src/vscode/video-support';
 
 function hello(encodings: string[], nested = false): Dict {
   return buildHello({
@@ -15,7 +15,8 @@ function hello(encodings: string[], nested = false): Dict {
   });
 }
 
-const yes: VideoProbeMessage = { type: 'video-probe', h264: true, detail: 'decoded a 32x32 avc1.42C00A key frame' };
+const yes: VideoProbeMessage = { type: 'video-probe', h264: true, hardware: true, detail: 'decoded a 32x32 avc1.42C00A key frame' };
+const software: VideoProbeMessage = { type: 'video-probe', h264: true, hardware: false, detail: 'decoded a 32x32 avc1.42C00A key frame' };
 const no: VideoProbeMessage = { type: 'video-probe', h264: false, detail: 'this page has no WebCodecs VideoDecoder' };
 
 test('successful probe adds h264', () => {
@@ -89,4 +90,31 @@ test('malformed probe counts as failed', () => {
   support.record({ type: 'video-probe', h264: 'yes', detail: 42 } as unknown as VideoProbeMessage);
   assert.equal(support.known?.h264, false);
   assert.equal(support.known?.detail, '42');
+});
+
+test('auto mode skips software decoders', () => {
+  assert.ok(!webviewEncodings(software, 'auto').includes('h264'));
+  assert.ok(webviewEncodings(yes, 'auto').includes('h264'));
+});
+
+test('on mode accepts software decoders', () => {
+  assert.ok(webviewEncodings(software, 'on').includes('h264'));
+  assert.ok(!webviewEncodings(no, 'on').includes('h264'));
+});
+
+test('off mode never offers h264', () => {
+  assert.ok(!webviewEncodings(yes, 'off').includes('h264'));
+  assert.ok(!webviewEncodings(software, 'off').includes('h264'));
+});
+
+test('remembered probe serves until a page reports', async () => {
+  const saved: VideoProbeMessage[] = [];
+  const store: ProbeStore = { load: () => yes, save: (result) => saved.push(result) };
+  const support = new VideoSupport(store);
+  assert.equal(support.known?.hardware, true);
+  assert.equal((await support.wait(5000))?.h264, true);
+  support.record(software);
+  assert.equal(support.known?.hardware, false);
+  assert.equal(saved.length, 1);
+  assert.equal(saved[0].hardware, false);
 });
