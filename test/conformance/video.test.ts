@@ -38,7 +38,7 @@ describe('h264 from xpra 3.1.3', () => {
     const collected = await collectAnimationDraws({
       server,
       caFile: certificates.caFile,
-      encodings: webviewEncodings({ h264: true }),
+      encodings: webviewEncodings({ h264: true }, 'on'),
       done: (draws) => h264(draws).length >= H264_FRAMES,
       timeoutMs: COLLECT_TIMEOUT_MS,
     });
