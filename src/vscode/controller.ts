@@ -117,7 +117,7 @@ export class XpraController implements vscode.Disposable {
         const key = targetKey(orphanTarget);
         return this.orphans.some((orphan) => orphan.targetKey === key && !orphan.panel.isDisposed);
       },
-      releasePanels: (releasedTarget, panels) => this.addOrphans(targetKey(releasedTarget), panels, undefined),
+      releasePanels: (releasedTarget, panels) => this.releasePanels(connection, targetKey(releasedTarget), panels),
       changed: (changed) => this.changed(changed),
       lost: (lost, reason) => this.offerReattach(lost, reason),
     });
@@ -233,15 +233,28 @@ export class XpraController implements vscode.Disposable {
   }
 
   /**
+   * Keeps the tabs of a session that ended. Another session to the same server may already
+   * be connected, because it took the server over. A window of it that arrived before the
+   * old session ended opened a tab of its own. So with such a successor, tabs that no window
+   * adopts within ADOPTION_WINDOW_MS close, rather than stay as a dead copy of the window.
+   */
+  private releasePanels(released: XpraConnection, key: string, panels: WindowPanel[]): void {
+    const successor = this.connections.some(
+      (other) => other !== released && other.state === 'connected' && targetKey(other.target) === key,
+    );
+    this.addOrphans(key, panels, successor ? ADOPTION_WINDOW_MS : undefined, 'a newer session to this server shows its windows');
+  }
+
+  /**
    * Keeps tabs for a later connection to the same server. Tabs of a session that ended stay
    * (showing why it ended) until the person closes them; restored tabs close after `waitMs`.
    */
-  private addOrphans(key: string, panels: WindowPanel[], waitMs: number | undefined): void {
+  private addOrphans(key: string, panels: WindowPanel[], waitMs: number | undefined, closeReason = 'its server was not attached again'): void {
     for (const panel of panels) {
       if (panel.isDisposed) continue;
       const orphan: OrphanPanel = { panel, targetKey: key };
       if (waitMs !== undefined) {
-        orphan.timer = setTimeout(() => this.closeOrphan(orphan, 'its server was not attached again'), waitMs);
+        orphan.timer = setTimeout(() => this.closeOrphan(orphan, closeReason), waitMs);
       }
       // A tab closed by the person while it waits just leaves the pool.
       panel.panel.onDidDispose(() => this.removeOrphan(orphan));
