@@ -29,7 +29,7 @@ import { FIRST_FRAME_TIMEOUT_MS, type ClientContext, type ClientDriver, type Run
  */
 const sharedVideoSupport = new VideoSupport();
 
-/** The `xpra.video.h264` setting the runs use, `auto` as in the extension unless `--h264` says otherwise. */
+/** The `xpra.video.h264` setting of the runs: `auto`, the extension's default, unless `--h264` sets another. */
 let h264Mode: H264Mode = 'auto';
 
 export function setH264Mode(mode: H264Mode): void {

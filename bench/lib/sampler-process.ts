@@ -3,7 +3,7 @@
  * smaps_rollup, costs tens of milliseconds of CPU per second for Chromium's ten or so
  * processes. Done inside the benchmark's Node process, which also hosts our engine, that
  * cost landed in the host's CPU figure and no subtraction removed it cleanly: garbage
- * collection of the strings read came later. Here it lands in a process nobody measures.
+ * collection of the strings read came later. Here it lands in a process that no figure counts.
  *
  * Messages over the fork IPC channel: the parent sends `{ roots }` once, then `'sample'`
  * or `'breakdown'`, and the child replies to each with one message.

@@ -139,7 +139,8 @@ function encodingCaps(parameters: HelloParameters): Dict {
 }
 
 /**
- * The encoding options that describe our h264 decoder, without their `encoding.` prefix.
+ * Returns the encoding options that describe our h264 decoder, without their `encoding.`
+ * prefix.
  * The webview decodes Annex B h264 in YUV420P only (the server's `full_csc_modes`). 3.1.3
  * scales video down only when `video_scaling` is true, and defaults it to false, so false
  * keeps the full size. The options also request no B-frames, whose reordering would delay

@@ -5,7 +5,7 @@ import { toDrawMessage } from './draw-message';
 import { attach, type XpraSession } from './engine';
 import { errorMessage, type XpraLog } from './log';
 import { WindowPanel, type PanelOwner } from './panel';
-import { offersH264, PROBE_WAIT_MS, VideoSupport, webviewEncodings, type H264Mode } from './video-support';
+import { offersH264, PROBE_WAIT_MS, webviewEncodings, type H264Mode, type VideoSupport } from './video-support';
 import { fitWindowSize, type Size } from './window-size';
 
 /** A server to attach to and the TLS settings that verify it. */
@@ -29,12 +29,6 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
  */
 export const DESKTOP_SIZE: Size = { width: 2560, height: 1600 };
 
-/**
- * The probe results of this window's panels. The extension host runs once per VS Code
- * window, so this module's instance serves every attach in the window.
- */
-const windowVideoSupport = new VideoSupport();
-
 /** How long a window may ignore a close request before its tab opens again. */
 const CLOSE_GRACE_MS = 5000;
 /** The wid of a tab that no window has taken yet. xpra numbers windows from 1. */
@@ -50,10 +44,10 @@ export interface ConnectionServices {
   getPassword: NonNullable<AttachOptions['getPassword']>;
   /** The packet encoder each host:port spoke, kept so that a reload starts with the one that worked. */
   wireFormats?: AttachOptions['wireFormats'];
-  /** The panels' h264 probe results; this window's shared instance when unset. */
-  videoSupport?: VideoSupport;
-  /** When the hello offers h264 (the `xpra.video.h264` setting); `auto` when unset. */
-  h264Mode?: H264Mode;
+  /** The panels' h264 probe results, shared by every attach of this window. */
+  videoSupport: VideoSupport;
+  /** The `xpra.video.h264` setting: when the hello offers h264. */
+  h264Mode: H264Mode;
   /** Takes a tab left by an earlier connection to the same target, preferring one with `title`. */
   takeOrphanPanel(target: AttachTarget, title: string): WindowPanel | undefined;
   /** True when tabs left by an earlier connection to the same target wait to be adopted. */
@@ -184,10 +178,6 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     this.services.changed(this);
   }
 
-  private get videoSupport(): VideoSupport {
-    return this.services.videoSupport ?? windowVideoSupport;
-  }
-
   /**
    * Returns the encodings for the hello. h264 is among them only when a panel decoded the
    * probe frame, in this window or, in the desktop app, in an earlier one (see
@@ -198,12 +188,12 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
    */
   private async helloEncodings(): Promise<string[]> {
     const log = this.services.log;
-    const mode = this.services.h264Mode ?? 'auto';
+    const mode = this.services.h264Mode;
     if (mode === 'off') {
       log.info('encoding', 'not advertising h264: the xpra.video.h264 setting is off');
       return webviewEncodings(undefined, mode);
     }
-    const support = this.videoSupport;
+    const support = this.services.videoSupport;
     const started = Date.now();
     let probe = support.known;
     if (probe === undefined && this.earlyPanel !== undefined) {
@@ -609,13 +599,14 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
   }
 
   private videoProbed(message: Extract<WebviewMessage, { type: 'video-probe' }>): void {
-    const known = this.videoSupport.known;
+    const known = this.services.videoSupport.known;
+    const mode = this.services.h264Mode;
     this.services.log.debug('encoding', `a panel's h264 probe ${message.h264 ? 'succeeded' : 'failed'}: ${message.detail}`);
-    if (known?.h264 === true && message.h264 !== true) {
-      // NOTE: the hello already offered h264, so this page acknowledges h264 draws with -1.
-      this.services.log.warn('encoding', `a panel cannot decode h264 although an earlier one could: ${message.detail}`);
+    if (known !== undefined && offersH264(known, mode) && !offersH264(message, mode)) {
+      // NOTE: hellos offer h264 from the first result, so this page acknowledges h264 draws with -1.
+      this.services.log.warn('encoding', `a panel cannot decode h264 as an earlier one could: ${message.detail}`);
     }
-    this.videoSupport.record(message);
+    this.services.videoSupport.record(message);
   }
 
   onPanelVisibility(panel: WindowPanel, visible: boolean): void {

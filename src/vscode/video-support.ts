@@ -1,9 +1,9 @@
 /**
- * The decoding support of this VS Code window's panels beyond images: the result of the h264
- * probe that each panel page runs at start. VS Code's Electron may lack h264, so the hello
- * advertises it only after a page of this window decoded a real h264 frame. One result
- * serves every later attach in the window, because all its webviews run in the same
- * Electron. Pure: no `vscode` import.
+ * The decoding support of the panels beyond images: the result of the h264 probe that each
+ * panel page runs at start. VS Code's Electron may lack h264, so the hello offers it only
+ * after a page decoded a real h264 frame, and under the default `auto` mode only with a
+ * hardware decoder. One result serves every later attach, because all webviews of a VS Code
+ * build run in the same Electron. Pure: no `vscode` import.
  */
 import type { WebviewMessage } from '../webview/messages';
 

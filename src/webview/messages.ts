@@ -111,6 +111,6 @@ export type WebviewMessage =
   | { type: 'visibility'; visible: boolean }
   /**
    * Sent once after `ready`: whether this page decoded a real h264 key frame through
-   * WebCodecs. `detail` says what the probe saw, for the log.
+   * WebCodecs. `detail` describes the outcome, for the log.
    */
   | { type: 'video-probe'; h264: boolean; hardware?: boolean; detail: string };

@@ -84,15 +84,15 @@ describe('webview h264 in Chromium', () => {
   /** Sends draws in order and returns their acknowledgements, in the same order. */
   async function paint(draws: DrawMessage[]): Promise<Painted[]> {
     for (const draw of draws) await harness.send(draw);
-    const wanted = draws.map((draw) => draw.seq);
+    const expectedSeqs = draws.map((draw) => draw.seq);
     await harness.page.waitForFunction(
       (seqs) => seqs.every((seq) => (window as unknown as { posted: Array<{ type: string; seq: number }> }).posted
         .some((posted) => posted.type === 'painted' && posted.seq === seq)),
-      wanted,
+      expectedSeqs,
       { timeout: 10_000 },
     );
     const posted = (await harness.posted()).filter((message): message is Painted => message.type === 'painted');
-    return wanted.map((seq) => posted.find((message) => message.seq === seq) as Painted);
+    return expectedSeqs.map((seq) => posted.find((message) => message.seq === seq) as Painted);
   }
 
   /**

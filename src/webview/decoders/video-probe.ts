@@ -88,7 +88,7 @@ async function decodeProbeFrame(
   return { h264: true, hardware, detail: `decoded a ${expected} ${codec} key frame (${hardware ? 'hardware' : 'software'} decoder)` };
 }
 
-/** Asks WebCodecs whether a hardware decoder takes `codec`; without a GPU, Chromium says no. */
+/** Returns true when WebCodecs offers a hardware decoder for `codec`. Without a GPU, Chromium offers none. */
 async function hasHardwareDecoder(codec: string): Promise<boolean> {
   try {
     const support = await VideoDecoder.isConfigSupported({ codec, hardwareAcceleration: 'prefer-hardware', optimizeForLatency: true });
