@@ -1,6 +1,6 @@
 // Generates data/xpra-options.schema.json, the one option schema that the validator,
-// completion, hover and the command line read, from the reference option table that
-// sits next to the repository (../shared/reference/xpra-options.json).
+// completion, hover and the command line read, from the reference option table kept in
+// data/reference/xpra-options.json (xpra's own option table, with versions).
 //
 // Usage: node scripts/generate-options.mjs [--check]
 //   --check  exits 1 when the checked-in schema differs from what the table gives.
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tablePath = path.resolve(root, '..', 'shared', 'reference', 'xpra-options.json');
+const tablePath = path.join(root, 'data', 'reference', 'xpra-options.json');
 const outputPath = path.join(root, 'data', 'xpra-options.schema.json');
 
 /** The xpra versions that `xpra.sessionFiles.xpraVersion` offers, oldest first. */

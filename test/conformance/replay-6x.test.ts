@@ -31,7 +31,7 @@ import { FRAMEBUFFER_ENCODINGS, Framebuffer } from '../../src/client/framebuffer
 import { makeTestCertificates, type TestCertificates } from '../support/xpra';
 
 const root = path.resolve(__dirname, '..', '..');
-const fixtures = path.resolve(root, '..', 'shared', 'fixtures', 'xpra-6.5.3');
+const fixtures = path.resolve(root, 'test', 'fixtures', 'xpra-6.5.3');
 const PAINT_TIMEOUT_MS = 10_000;
 
 interface Stream {

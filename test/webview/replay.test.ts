@@ -15,7 +15,7 @@ import type { DrawMessage, PixelCompression } from '../../src/webview/messages';
 import { Harness } from './harness';
 import { CONVERT_PATH, maxDifference, meanDifference } from './pictures';
 
-const CAPTURE = resolve('..', 'shared', 'fixtures', 'xpra-6.5.3', 'bc1-ticker-50frames', 'frames-received.bin');
+const CAPTURE = resolve(__dirname, '..', 'fixtures', 'xpra-6.5.3', 'bc1-ticker-50frames', 'frames-received.bin');
 
 interface RecordedSession {
   window: { wid: number; width: number; height: number };

@@ -16,4 +16,4 @@ export function ascii(text: string): Uint8Array {
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 /** The recorded xpra 6.5.3 streams, kept next to the repository. */
-export const fixturesRoot = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'xpra-6.5.3');
+export const fixturesRoot = path.resolve(repoRoot, 'test', 'fixtures', 'xpra-6.5.3');
