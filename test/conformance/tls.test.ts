@@ -118,6 +118,25 @@ describe('connectTls against node:tls servers', () => {
     });
   });
 
+  it("turns Nagle's algorithm off, also over an existing socket", async () => {
+    // node keeps the last setNoDelay value under this symbol; there is no public getter.
+    const noDelay = (socket: net.Socket): unknown => {
+      const symbol = Object.getOwnPropertySymbols(socket).find((each) => each.description === 'kSetNoDelay');
+      assert.ok(symbol, 'this node keeps no kSetNoDelay on its sockets');
+      return (socket as unknown as Record<symbol, unknown>)[symbol];
+    };
+    await withServer({ cert: loopback.certPem, key: loopback.keyPem }, async (server) => {
+      const direct = await connectTls({ host: 'localhost', port: server.port }, trusted(), { timeoutMs: TIMEOUT_MS });
+      assert.equal(noDelay(direct.socket), true);
+      direct.socket.destroy();
+      const tcp = net.connect(server.port, '127.0.0.1');
+      await new Promise((resolve) => tcp.once('connect', resolve));
+      const upgraded = await connectTls({ host: 'localhost', port: server.port }, trusted(), { timeoutMs: TIMEOUT_MS, socket: tcp });
+      assert.equal(noDelay(tcp), true);
+      upgraded.socket.destroy();
+    });
+  });
+
   it('sends neither ALPN nor SNI for addresses', async () => {
     await withServer({ cert: loopback.certPem, key: loopback.keyPem }, async (server) => {
       await connectAndClose('127.0.0.1', server.port, trusted());
