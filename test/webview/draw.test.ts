@@ -154,6 +154,17 @@ describe('webview draws in Chromium', () => {
     await assertPicture(picture);
   });
 
+  it('paints png with alpha', async () => {
+    const picture = noise(8, 8, 23);
+    for (let index = 3; index < picture.rgba.length; index += 4) {
+      picture.rgba[index] = 160 + (index % 64);
+    }
+    const acknowledgement = await paint(draw('png', encodePng(picture), { wid: ALPHA_WINDOW, width: 8, height: 8 }));
+    assert.ok(acknowledgement.decodeMicros >= 0, acknowledgement.error);
+    // The canvas stores premultiplied alpha, so reading back may round by a few steps.
+    await assertPicture(picture, { max: 3, mean: 1 }, ALPHA_WINDOW);
+  });
+
   for (const compression of ['none', 'zlib', 'lz4'] as const) {
     it(`paints rgb32 RGBX ${compression} with padded rows`, async () => {
       const picture = noise(WIDTH, HEIGHT, 3);
