@@ -191,7 +191,7 @@ async function measureWithSampler(
   const countersAfter = await client.counters();
   const cpuAfter = process.cpuUsage(cpuBefore);
   const seconds = (performance.now() - startedAt) / 1000;
-  const infoAfter = await readInfo(server);
+  const infoAfter = await readInfo(server, 'info-end.txt');
 
   const before = clientFigures(infoBefore);
   const after = clientFigures(infoAfter);

@@ -4,6 +4,8 @@
  * keys start with `client.` and per-window keys with `client.window.<wid>.`.
  */
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { XpraServer } from './xpra-server';
 
@@ -22,12 +24,14 @@ export function parseInfo(text: string): InfoMap {
   return info;
 }
 
-export async function readInfo(server: XpraServer): Promise<InfoMap> {
+/** Reads the server's `xpra info`; with `saveAs`, also keeps the text under that name beside the server log. */
+export async function readInfo(server: XpraServer, saveAs?: string): Promise<InfoMap> {
   const { stdout } = await run('xpra', ['info', `:${server.display}`, `--socket-dir=${server.socketDirectory}`], {
     timeout: INFO_TIMEOUT_MS,
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, XPRA_SOCKET_DIR: server.socketDirectory },
   });
+  if (saveAs !== undefined) writeFileSync(join(dirname(server.logFile), saveAs), stdout);
   return parseInfo(stdout);
 }
 
