@@ -4,6 +4,7 @@
  * built from src/webview/main.ts, and the WebSocket that carries the panel messages.
  */
 import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -71,7 +72,12 @@ export async function startPanelPageServer(
     }
     response.writeHead(200, { 'content-type': `${file[0]}; charset=utf-8`, 'cache-control': 'no-store' }).end(file[1]);
   });
-  server.on('upgrade', (request, socket) => {
+  // Upgraded sockets leave the HTTP server's books, so closeAllConnections misses them.
+  // One left half-closed by the page kept server.close waiting for ever in one run.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (request, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/bridge') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
@@ -90,6 +96,7 @@ export async function startPanelPageServer(
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close(() => resolve());
       }),
   };
