@@ -72,8 +72,8 @@ export async function startPanelPageServer(
     }
     response.writeHead(200, { 'content-type': `${file[0]}; charset=utf-8`, 'cache-control': 'no-store' }).end(file[1]);
   });
-  // Upgraded sockets leave the HTTP server's books, so closeAllConnections misses them.
-  // One left half-closed by the page kept server.close waiting for ever in one run.
+  // The HTTP server stops tracking a socket once it is upgraded, so closeAllConnections does
+  // not close it, and server.close waits for ever on one that the page left half-closed.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (request, socket: Duplex) => {
     upgraded.add(socket);

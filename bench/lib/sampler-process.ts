@@ -19,7 +19,7 @@ process.on('message', (message: unknown) => {
     sampler = new ProcessTreeSampler(roots);
     process.send?.({ started: true });
   } else if (message === 'sample' && sampler) {
-    process.send?.({ usage: sampler.sample(), peakMemoryBytes: sampler.peakMemoryBytes });
+    process.send?.({ usage: sampler.sample() });
   } else if (message === 'breakdown') {
     process.send?.({ breakdown: describeProcesses(roots) });
   }

@@ -24,7 +24,7 @@ export function parseInfo(text: string): InfoMap {
   return info;
 }
 
-/** Reads the server's `xpra info`; with `saveAs`, also keeps the text under that name beside the server log. */
+/** Reads the server's `xpra info`. With `saveAs`, also writes the text to that file beside the server log. */
 export async function readInfo(server: XpraServer, saveAs?: string): Promise<InfoMap> {
   const { stdout } = await run('xpra', ['info', `:${server.display}`, `--socket-dir=${server.socketDirectory}`], {
     timeout: INFO_TIMEOUT_MS,

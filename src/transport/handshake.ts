@@ -88,8 +88,8 @@ class HandshakeAttempt {
     });
     // Acknowledgements and input are small writes that must leave at once. With Nagle's
     // algorithm on, each could wait for the server's delayed ACK of the previous one.
-    socket.setNoDelay(true);
-    (this.options.socket as { setNoDelay?: (noDelay: boolean) => unknown } | undefined)?.setNoDelay?.(true);
+    const transport = (this.options.socket ?? socket) as { setNoDelay?: (noDelay: boolean) => unknown };
+    transport.setNoDelay?.(true);
     this.socket = socket;
     this.timer = setTimeout(this.onTimeout, this.options.timeoutMs);
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });

@@ -118,8 +118,8 @@ describe('connectTls against node:tls servers', () => {
     });
   });
 
-  it("turns Nagle's algorithm off, also over an existing socket", async () => {
-    // node keeps the last setNoDelay value under this symbol; there is no public getter.
+  it('disables Nagle on direct and upgraded sockets', async () => {
+    // Node has no public getter, so this reads the symbol where it keeps the last setNoDelay value.
     const noDelay = (socket: net.Socket): unknown => {
       const symbol = Object.getOwnPropertySymbols(socket).find((each) => each.description === 'kSetNoDelay');
       assert.ok(symbol, 'this node keeps no kSetNoDelay on its sockets');
