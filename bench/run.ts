@@ -27,6 +27,8 @@ const USAGE = `usage: node --import tsx bench/run.ts [OPTIONS]
   --clients A,B           among ${CLIENT_NAMES.join(', ')} (default all)
   --h264 MODE             auto, on or off: the xpra.video.h264 setting for ours (default auto,
                           which offers h264 only with a hardware decoder)
+  --min-speed N           speed floor that ours and null ask of the server, 0 for none (default:
+                          the engine's loopback floor)
   --out FILE              JSON file of medians (default bench-results/bench-<time>.json)
   --record FILE           attach our client to the first of --workloads for --seconds (default 10)
                           and save the messages its pages received
@@ -120,6 +122,7 @@ async function main(): Promise<number> {
       workloads: { type: 'string' },
       clients: { type: 'string' },
       h264: { type: 'string' },
+      'min-speed': { type: 'string' },
       out: { type: 'string' },
       record: { type: 'string' },
       replay: { type: 'string' },
@@ -145,6 +148,13 @@ async function main(): Promise<number> {
     const mode = H264_MODES.find((candidate) => candidate === values.h264);
     if (mode === undefined) throw new Error(`--h264 must be one of ${H264_MODES.join(', ')}, not ${values.h264}`);
     (await import('./clients/ours')).setH264Mode(mode);
+  }
+  if (values['min-speed'] !== undefined) {
+    const minSpeed = Number(values['min-speed']);
+    if (!Number.isInteger(minSpeed) || minSpeed < 0 || minSpeed > 100) {
+      throw new Error(`--min-speed must be an integer from 0 to 100, not ${values['min-speed']}`);
+    }
+    (await import('./clients/engine')).setMinSpeed(minSpeed);
   }
   const quick = values.quick === true;
   const seconds = parsePositive(values.seconds, quick ? 5 : 20, '--seconds');

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   attach,
+  type EncodingTuning,
   type Logger,
   type TlsSettings,
   type VerifyMode,
@@ -171,7 +172,7 @@ function isSessionFile(target: string): boolean {
  */
 async function resolveTarget(
   command: AttachCommand,
-): Promise<{ uri: string; tls: TlsSettings; password?: string }> {
+): Promise<{ uri: string; tls: TlsSettings; password?: string; encodingTuning?: EncodingTuning }> {
   if (!isSessionFile(command.target)) {
     return { uri: command.target, tls: { verifyMode: 'required', ...command.tls } };
   }
@@ -182,7 +183,12 @@ async function resolveTarget(
     throw new Error(`cannot read the session file ${command.target}: ${errorMessage(error)}`);
   }
   const settings = await resolveAttachSettings(parseSessionFile(text), command.target);
-  return { uri: settings.uri, tls: { ...settings.tls, ...command.tls }, password: settings.password };
+  return {
+    uri: settings.uri,
+    tls: { ...settings.tls, ...command.tls },
+    password: settings.password,
+    encodingTuning: settings.encoding,
+  };
 }
 
 async function runAttach(command: AttachCommand): Promise<void> {
@@ -209,6 +215,7 @@ async function runAttach(command: AttachCommand): Promise<void> {
     timeoutMs: command.timeoutMs,
     logger: command.debug ? stderrLogger : undefined,
     getPassword: password === undefined ? undefined : () => Promise.resolve(password),
+    encodingTuning: target.encodingTuning,
   });
   try {
     const painter = new Painter(session);

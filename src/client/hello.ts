@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dict, Value } from '../protocol/types';
 import type { KeycodeEntry } from '../keymap';
 import { digestCaps } from './auth';
+import type { EncodingTuning } from './types';
 
 /**
  * The xpra protocol version we claim. 3.1.3 accepts anything from 0.14.10 on and 6.5
@@ -30,6 +31,8 @@ export interface HelloParameters {
   uuid?: string;
   username?: string;
   dpi?: number;
+  /** Speed and quality settings; figures that are absent or 0 are left out of the hello. */
+  tuning?: EncodingTuning;
 }
 
 /** Window metadata keys we read; 3.1.3 sends its default list when this cap is missing. */
@@ -115,8 +118,9 @@ function encodingCaps(parameters: HelloParameters): Dict {
     'encoding.icons.max_size': [30, 30],
   };
   const video = core.includes('h264') ? h264Caps() : {};
+  const tuning = tuningCaps(parameters.tuning);
   if (!parameters.nested) {
-    return { ...flat, ...prefixKeys('encoding.', video), encoding: 'auto' };
+    return { ...flat, ...prefixKeys('encoding.', { ...video, ...tuning }), encoding: 'auto' };
   }
   // 6.x reads `encoding.core`, `encoding.options` and `encoding.rgb_formats` from this dict
   // first; a 6.5.3 server accepted this shape. NOTE: `encodings` stays a list, because
@@ -134,8 +138,31 @@ function encodingCaps(parameters: HelloParameters): Dict {
     scrolling: true,
     rgb_lz4: rgbLz4,
     ...video,
+    ...tuning,
   };
-  return { ...flat, ...prefixKeys('encoding.', video), encoding: nested };
+  return { ...flat, ...prefixKeys('encoding.', { ...video, ...tuning }), encoding: nested };
+}
+
+/**
+ * Returns the speed and quality options under the names every server reads: 3.1 as flat
+ * `encoding.*` keys, 6.x as keys of the `encoding` dict. Values outside 1 to 100 are left
+ * out, because the servers read 0 as "not set" and clamp nothing themselves.
+ */
+function tuningCaps(tuning: EncodingTuning | undefined): Dict {
+  const caps: Dict = {};
+  const names: [keyof EncodingTuning, string][] = [
+    ['speed', 'speed'],
+    ['minSpeed', 'min-speed'],
+    ['quality', 'quality'],
+    ['minQuality', 'min-quality'],
+  ];
+  for (const [field, name] of names) {
+    const value = tuning?.[field];
+    if (value !== undefined && Number.isInteger(value) && value >= 1 && value <= 100) {
+      caps[name] = value;
+    }
+  }
+  return caps;
 }
 
 /**

@@ -44,6 +44,22 @@ export interface AttachOptions {
   signal?: AbortSignal;
   /** Persists which packet encoder each host:port spoke, beyond this process. */
   wireFormats?: WireFormatStore;
+  /** Fixed or minimum speed and quality for the server's encoders; see `EncodingTuning`. */
+  encodingTuning?: EncodingTuning;
+}
+
+/**
+ * xpra's `speed`, `min-speed`, `quality` and `min-quality` options, each 1 to 100. Speed 100
+ * asks for the fastest encoders and the least compression, quality 100 for lossless
+ * pictures. A fixed value stops the server adapting that figure; a minimum lets it adapt
+ * above the floor. Absent or 0 leaves the choice to the server, except that an attach to a
+ * loopback host sets a speed floor when neither speed figure is given (see `attach`).
+ */
+export interface EncodingTuning {
+  speed?: number;
+  minSpeed?: number;
+  quality?: number;
+  minQuality?: number;
 }
 
 /**

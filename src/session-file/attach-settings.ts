@@ -29,9 +29,26 @@ export interface SessionAttachSettings {
   /** The clear-text `password` of the file, when it has one. */
   password?: string;
   tls: SessionTlsSettings;
+  /** The file's `speed`, `min-speed`, `quality` and `min-quality`, where given. */
+  encoding: SessionEncodingSettings;
   /** Whether `ssl-check-hostname` requests the hostname check. The caller decides whether to honour it. */
   checkHostname: boolean;
 }
+
+/** The same shape as EncodingTuning of the client. 0 means "let the server choose". */
+export interface SessionEncodingSettings {
+  speed?: number;
+  minSpeed?: number;
+  quality?: number;
+  minQuality?: number;
+}
+
+const ENCODING_KEYS: [keyof SessionEncodingSettings, string][] = [
+  ['speed', 'speed'],
+  ['minSpeed', 'min-speed'],
+  ['quality', 'quality'],
+  ['minQuality', 'min-quality'],
+];
 
 /** A session file that cannot be attached as written. */
 export class SessionFileError extends Error {
@@ -121,6 +138,16 @@ export function toAttachSettings(file: string | ParsedSessionFile): SessionAttac
       delete tls[key];
     }
   }
+  const encoding: SessionEncodingSettings = {};
+  for (const [field, key] of ENCODING_KEYS) {
+    const text = get(key)?.trim().replace(/_/g, '');
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value > 100) {
+      throw new SessionFileError(`invalid ${key} '${get(key)}': use 0 (automatic) to 100`);
+    }
+    encoding[field] = value;
+  }
   const uriHost = host.includes(':') ? `[${host}]` : host;
   return {
     uri: `${mode}://${uriHost}:${port}/`,
@@ -130,6 +157,7 @@ export function toAttachSettings(file: string | ParsedSessionFile): SessionAttac
     username: get('username'),
     password: get('password'),
     tls,
+    encoding,
     checkHostname,
   };
 }

@@ -153,15 +153,6 @@ export function parseInteger(value: string): number | undefined {
   return INTEGER_PATTERN.test(value) ? Number(value.replace(/[_\s]/g, '')) : undefined;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const lower = host.toLowerCase();
-  return (
-    lower === 'localhost' ||
-    lower === '::1' ||
-    /^127\.\d+\.\d+\.\d+$/.test(lower) ||
-    lower.endsWith('.localhost')
-  );
-}
 
 export function isIpAddress(host: string): boolean {
   return (

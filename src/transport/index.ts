@@ -16,7 +16,7 @@ export {
   type DecodedCaData,
 } from './ca-data';
 export { formatDate, parseSubjectAltNames, summarizeCertificate, toX509Certificate, type CertificateSummary } from './certificate';
-export { ServerUriError, formatServerUri, parseServerUri, type ServerMode, type ServerUri } from './uri';
+export { ServerUriError, formatServerUri, isLoopbackHost, parseServerUri, type ServerMode, type ServerUri } from './uri';
 export {
   TlsSettingsError,
   buildTlsOptions,

@@ -32,6 +32,17 @@ const MODES: Record<string, ServerMode> = { ssl: 'ssl', tls: 'ssl', tcp: 'tcp' }
 const OTHER_XPRA_MODES = new Set(['ssh', 'ws', 'wss', 'vsock', 'unix', 'socket', 'named-pipe', 'udp', 'quic']);
 const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
 
+/** True for names and addresses that stay on this machine: localhost, 127.0.0.0/8 and ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const lower = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return (
+    lower === 'localhost' ||
+    lower === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(lower) ||
+    lower.endsWith('.localhost')
+  );
+}
+
 /**
  * Parses a server URI.
  *

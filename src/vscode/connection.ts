@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AttachOptions, DrawEvent, TlsSettings, WindowDescription } from '../client/types';
+import type { AttachOptions, DrawEvent, EncodingTuning, TlsSettings, WindowDescription } from '../client/types';
 import type { HostMessage, WebviewMessage } from '../webview/messages';
 import { toDrawMessage } from './draw-message';
 import { attach, type XpraSession } from './engine';
@@ -18,6 +18,8 @@ export interface AttachTarget {
   localServerId?: string;
   /** File whose content is the password, read at each attach, as for a local server in `tcp` mode. */
   passwordFile?: string;
+  /** Speed and quality options, from a session file. */
+  encodingTuning?: EncodingTuning;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -155,6 +157,7 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
         timeoutMs: this.services.timeoutMs,
         logger: log,
         wireFormats: this.services.wireFormats,
+        encodingTuning: this.target.encodingTuning,
       });
     } catch (error) {
       this.state = 'disconnected';

@@ -38,7 +38,7 @@ async function readText(uri: vscode.Uri): Promise<string> {
 /** Turns resolved file settings (see resolveAttachSettings) into a target labelled with the file's name. */
 export function sessionFileTarget(settings: SessionAttachSettings, file: string): AttachTarget {
   const tls: TlsSettings = { ...settings.tls };
-  return { uri: settings.uri, tls, label: path.basename(file) };
+  return { uri: settings.uri, tls, label: path.basename(file), encodingTuning: settings.encoding };
 }
 
 /** "Xpra: Attach with Xpra": attaches with the options of a `.xpra` file. */

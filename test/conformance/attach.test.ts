@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import {
   attach,
   forgetEncoders,
+  LOOPBACK_MIN_SPEED,
   typeText,
   type AttachOptions,
   type Logger,
@@ -130,6 +131,31 @@ function recordingLogger(lines: string[]): Logger {
     warn: keep('warn'),
     error: keep('error'),
   };
+}
+
+/** The attached client's `encoding.defaults.*` and `encoding.client-defaults.*` lines of `xpra info`. */
+async function clientEncodingDefaults(server: XpraServer, caFile: string): Promise<Map<string, string>> {
+  const output = await new Promise<string>((resolve, reject) => {
+    // The test servers have no local socket (--bind=none), so the request goes over TLS.
+    const child = spawn('xpra', ['info', server.uri, `--ssl-ca-certs=${caFile}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_RUNTIME_DIR: server.dir },
+    });
+    let text = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`xpra info exited with ${code}: ${errors.trim()}`)),
+    );
+  });
+  const defaults = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const match = /^client\.encoding\.((?:client-)?defaults\.[\w-]+)=(.*)$/.exec(line);
+    if (match) defaults.set(match[1], match[2]);
+  }
+  return defaults;
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
@@ -285,6 +311,23 @@ describe('attach to xpra 3.1.3', () => {
     );
     assert.ok(latency >= 0, `latency ${latency} ms`);
     assert.ok(latency < WAIT_MS, `latency ${latency} ms`);
+  });
+
+  test('ssl socket: loopback speed floor sent', async () => {
+    const floor = await attach(options(sslServer));
+    sessions.push(floor);
+    const defaults = await clientEncodingDefaults(sslServer, certificates.caFile);
+    assert.equal(defaults.get('client-defaults.min-speed'), String(LOOPBACK_MIN_SPEED), [...defaults].join(' '));
+    assert.equal(defaults.get('defaults.min-speed'), String(LOOPBACK_MIN_SPEED));
+    floor.disconnect();
+
+    const named = await attach(options(sslServer, { encodingTuning: { minSpeed: 0, minQuality: 55 } }));
+    sessions.push(named);
+    const chosen = await clientEncodingDefaults(sslServer, certificates.caFile);
+    assert.equal(chosen.get('client-defaults.min-speed'), undefined, [...chosen].join(' '));
+    assert.equal(chosen.get('client-defaults.min-quality'), '55');
+    assert.equal(chosen.get('defaults.min-quality'), '55');
+    named.disconnect();
   });
 
   test('ssl socket: control-G rings the bell', async () => {

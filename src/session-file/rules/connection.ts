@@ -3,11 +3,11 @@ import {
   AES_MODES,
   NETWORK_MODES,
   SSH_MODES,
-  isLoopbackHost,
   parseBoolean,
   parseInteger,
   type ValidationContext,
 } from '../context';
+import { isLoopbackHost } from '../../transport/uri';
 import { deleteEntryLines } from '../edits';
 import type { Entry } from '../parser';
 import { allowedValuesIn, formatVersions, getOption } from '../schema';

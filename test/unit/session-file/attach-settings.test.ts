@@ -32,6 +32,23 @@ describe('attach settings from a session file', () => {
     assert.equal(settings.checkHostname, true);
   });
 
+  it('reads speed and quality', () => {
+    const settings = toAttachSettings('mode=ssl\nhost=localhost\nport=1\nmin-speed=70\nquality=1_0\nmin-quality=0\n');
+    assert.deepEqual(settings.encoding, { minSpeed: 70, quality: 10, minQuality: 0 });
+    assert.deepEqual(toAttachSettings('mode=ssl\nhost=localhost\nport=1\n').encoding, {});
+  });
+
+  it('rejects invalid speed or quality', () => {
+    for (const line of ['speed=101', 'min-speed=fast', 'quality=-1', 'min-quality=5.5']) {
+      assert.throws(
+        () => toAttachSettings(`mode=ssl\nhost=localhost\nport=1\n${line}\n`),
+        (error: unknown) =>
+          error instanceof SessionFileError && error.message.includes(line.split('=')[0]) && error.message.includes('0 (automatic) to 100'),
+        line,
+      );
+    }
+  });
+
   it('brackets IPv6 hosts', () => {
     assert.equal(toAttachSettings('mode=ssl\nhost=::1\nport=1\n').uri, 'ssl://[::1]:1/');
   });
