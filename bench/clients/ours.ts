@@ -14,8 +14,9 @@
 import type { Browser, Page } from 'playwright-core';
 import type { XpraSession } from '../../src/client';
 import { toDrawMessage } from '../../src/vscode/draw-message';
+import { DrawBatcher } from '../../src/vscode/draw-batch';
 import { PROBE_WAIT_MS, VideoSupport, webviewEncodings, type H264Mode } from '../../src/vscode/video-support';
-import type { HostMessage, WebviewMessage, WindowDescription } from '../../src/webview/messages';
+import { paintedAcks, type HostMessage, type PaintedMessage, type WebviewMessage, type WindowDescription } from '../../src/webview/messages';
 import { launchChromium, VIEWPORT } from '../lib/browser';
 import { startPanelPageServer, sendHostMessage, type PanelPageServer } from '../lib/panel-page';
 import type { WebSocketConnection } from '../lib/websocket-server';
@@ -48,6 +49,8 @@ interface PanelPage {
   ready: boolean;
   /** Flush value of each draw posted and not yet painted, by `wid:seq`. */
   pending: Map<string, number>;
+  /** Batches the draws of one event-loop turn, as the extension's WindowPanel does. */
+  draws?: DrawBatcher;
 }
 
 /** Forwards between one engine session and its pages; counts painted screen updates. */
@@ -108,7 +111,12 @@ export class BenchPanelHost {
       const message = toDrawMessage(draw);
       panel.pending.set(`${draw.wid}:${draw.seq}`, draw.flush);
       this.onPost?.(panel.wid, message);
-      sendHostMessage(panel.connection, message);
+      panel.draws ??= new DrawBatcher(async (batch) => {
+        if (!panel.connection?.isOpen) return false;
+        sendHostMessage(panel.connection, batch);
+        return true;
+      });
+      void panel.draws.add(message);
     });
     session.on('disconnected', (reason) => (this.lastError = `the session ended: ${reason}`));
   }
@@ -135,6 +143,7 @@ export class BenchPanelHost {
     const panel = this.panelOf(wid);
     if (!panel?.ready || !panel.connection) return;
     this.onPost?.(panel.wid, message);
+    panel.draws?.flush();
     sendHostMessage(panel.connection, message);
   }
 
@@ -218,7 +227,10 @@ export class BenchPanelHost {
       this.videoSupport.record(message);
       return;
     }
-    if (message.type !== 'painted') return;
+    for (const ack of paintedAcks(message)) this.painted(panel, ack);
+  }
+
+  private painted(panel: PanelPage, message: PaintedMessage): void {
     const key = `${message.wid}:${message.seq}`;
     const flush = panel.pending.get(key);
     panel.pending.delete(key);

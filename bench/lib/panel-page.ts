@@ -102,18 +102,27 @@ export async function startPanelPageServer(
   };
 }
 
-/** Sends one host message: JSON text, or one binary message when a field contains bytes. */
+/**
+ * Sends one host message: JSON text, or, when it contains bytes, one binary message. That is
+ * a 4-byte little-endian header length, the JSON header in which each Uint8Array became
+ * `{"$bytes": [offset, length]}`, then the bytes one after another. A `draw-batch` thus
+ * carries each draw's payload once, as VS Code carries the buffers of a posted message.
+ */
 export function sendHostMessage(connection: WebSocketConnection, message: object): void {
-  const entries = Object.entries(message);
-  const binary = entries.find(([, value]) => value instanceof Uint8Array);
-  if (!binary) {
-    connection.sendText(JSON.stringify(message));
+  const payloads: Uint8Array[] = [];
+  let offset = 0;
+  const header = JSON.stringify(message, (_key, value: unknown) => {
+    if (!(value instanceof Uint8Array)) return value;
+    payloads.push(value);
+    offset += value.byteLength;
+    return { $bytes: [offset - value.byteLength, value.byteLength] };
+  });
+  if (payloads.length === 0) {
+    connection.sendText(header);
     return;
   }
-  const header: Record<string, unknown> = { $binaryField: binary[0] };
-  for (const [key, value] of entries) if (key !== binary[0]) header[key] = value;
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const headerBytes = Buffer.from(header, 'utf8');
   const prefix = Buffer.alloc(4);
   prefix.writeUInt32LE(headerBytes.length, 0);
-  connection.sendBinary([prefix, headerBytes, binary[1] as Uint8Array]);
+  connection.sendBinary([prefix, headerBytes, ...payloads]);
 }

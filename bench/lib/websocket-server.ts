@@ -89,8 +89,11 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
       header[1] = 127;
       header.writeBigUInt64BE(BigInt(length), 2);
     }
+    // One corked batch, so the header and payload leave in one write instead of one each.
+    this.socket.cork();
     this.socket.write(header);
     for (const part of parts) this.socket.write(part);
+    this.socket.uncork();
   }
 
   private receive(chunk: Buffer): void {

@@ -2,8 +2,8 @@
  * Stands in for the VS Code webview API in the benchmark page. `acquireVsCodeApi().postMessage`
  * sends JSON over a loopback WebSocket to the benchmark host, and the host's messages
  * arrive as window 'message' events, as in a VS Code webview. A message with bytes comes as
- * one binary WebSocket message: a 4-byte little-endian header length, the JSON header with
- * `$binaryField` naming the field, then the bytes, which become an exact-size Uint8Array.
+ * one binary WebSocket message (see sendHostMessage in bench/lib/panel-page.ts), and each
+ * of its byte fields becomes an exact-size Uint8Array.
  */
 
 interface BenchWindow {
@@ -40,12 +40,14 @@ socket.addEventListener('open', () => {
 
 function decodeBinary(buffer: ArrayBuffer): unknown {
   const headerLength = new DataView(buffer).getUint32(0, true);
-  const header = JSON.parse(textDecoder.decode(new Uint8Array(buffer, 4, headerLength))) as Record<string, unknown>;
-  const field = String(header.$binaryField);
-  delete header.$binaryField;
-  // VS Code hands the webview a Uint8Array that owns its bytes; slice() makes one here.
-  header[field] = new Uint8Array(buffer, 4 + headerLength).slice();
-  return header;
+  const base = 4 + headerLength;
+  const header = textDecoder.decode(new Uint8Array(buffer, 4, headerLength));
+  return JSON.parse(header, (_key, value: unknown) => {
+    const bytes = (value as { $bytes?: [number, number] } | null)?.$bytes;
+    if (!Array.isArray(bytes)) return value;
+    // VS Code hands the webview a Uint8Array that owns its bytes; slice() makes one here.
+    return new Uint8Array(buffer, base + bytes[0], bytes[1]).slice();
+  });
 }
 
 socket.addEventListener('message', (event: MessageEvent<string | ArrayBuffer>) => {

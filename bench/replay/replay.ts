@@ -5,7 +5,7 @@
  * paint alone.
  */
 import type { CDPSession, Page } from 'playwright-core';
-import type { HostMessage, WebviewMessage } from '../../src/webview/messages';
+import { paintedAcks, type HostMessage, type PaintedMessage, type WebviewMessage } from '../../src/webview/messages';
 import { launchChromium, VIEWPORT } from '../lib/browser';
 import { startPanelPageServer, sendHostMessage } from '../lib/panel-page';
 import { ProcessTreeSampler } from '../lib/process-stats';
@@ -137,7 +137,13 @@ class Replayer {
       page.ready = true;
       return;
     }
-    if (message.type !== 'painted') return;
+    const acks = paintedAcks(message);
+    if (acks.length === 0) return;
+    for (const ack of acks) this.painted(ack);
+    this.pump();
+  }
+
+  private painted(message: PaintedMessage): void {
     const key = `${message.wid}:${message.seq}`;
     const flush = this.inFlight.get(key);
     if (flush === undefined) return;
@@ -151,7 +157,6 @@ class Replayer {
       this.decodeMicros.push(message.decodeMicros);
       if (flush === 0) this.frames++;
     }
-    this.pump();
   }
 }
 

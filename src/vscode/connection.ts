@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AttachOptions, DrawEvent, EncodingTuning, TlsSettings, WindowDescription } from '../client/types';
-import type { HostMessage, WebviewMessage } from '../webview/messages';
+import { paintedAcks, type HostMessage, type PaintedMessage, type WebviewMessage } from '../webview/messages';
 import { toDrawMessage } from './draw-message';
 import { attach, type XpraSession } from './engine';
 import { errorMessage, type XpraLog } from './log';
@@ -497,12 +497,12 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     }
     const key = `${draw.wid}:${draw.seq}`;
     pending.set(key, { wid: draw.wid, seq: draw.seq, width: draw.width, height: draw.height });
-    void panel.post(toDrawMessage(draw)).then((delivered) => {
+    void panel.postDraw(toDrawMessage(draw)).then((delivered) => {
       if (!delivered && pending.delete(key)) skip();
     });
   }
 
-  private painted(panel: WindowPanel, message: Extract<WebviewMessage, { type: 'painted' }>): void {
+  private painted(panel: WindowPanel, message: PaintedMessage): void {
     this.pending.get(panel)?.delete(`${message.wid}:${message.seq}`);
     const counts = this.paintCounts.get(message.wid) ?? { painted: 0, failed: 0 };
     if (message.decodeMicros >= 0) counts.painted++;
@@ -562,7 +562,8 @@ export class XpraConnection implements PanelOwner, vscode.Disposable {
     const session = this.session;
     switch (message.type) {
       case 'painted':
-        this.painted(panel, message);
+      case 'painted-batch':
+        for (const ack of paintedAcks(message)) this.painted(panel, ack);
         return;
       case 'viewport':
         this.fitToTab(panel);

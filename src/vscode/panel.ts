@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { HostMessage, WebviewMessage } from '../webview/messages';
+import type { DrawMessage, HostMessage, WebviewMessage } from '../webview/messages';
+import { DrawBatcher } from './draw-batch';
 
 export const WINDOW_VIEW_TYPE = 'xpra.window';
 
@@ -18,6 +19,7 @@ export interface PanelOwner {
 const MESSAGE_TYPES = new Set<WebviewMessage['type']>([
   'ready',
   'painted',
+  'painted-batch',
   'pointer-move',
   'button',
   'key',
@@ -94,6 +96,7 @@ export class WindowPanel implements vscode.Disposable {
   private disposedByOwner = false;
   private disposed = false;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly draws = new DrawBatcher((message) => this.postNow(message));
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -140,8 +143,18 @@ export class WindowPanel implements vscode.Disposable {
     if (!this.disposed && title && this.panel.title !== title) this.panel.title = title;
   }
 
-  /** Posts a message; resolves false when the page is not there to receive it. */
-  async post(message: HostMessage): Promise<boolean> {
+  /** Posts a draw, batched with the other draws of this turn; resolves false when the page did not receive it. */
+  postDraw(draw: DrawMessage): Promise<boolean> {
+    return this.draws.add(draw);
+  }
+
+  /** Posts a message after any batched draws; resolves false when the page is not there to receive it. */
+  post(message: HostMessage): Promise<boolean> {
+    this.draws.flush();
+    return this.postNow(message);
+  }
+
+  private async postNow(message: HostMessage): Promise<boolean> {
     if (this.disposed || !this.ready) return false;
     try {
       return await this.panel.webview.postMessage(message);

@@ -79,6 +79,12 @@ export type HostMessage =
   | { type: 'window-lost'; wid: number }
   | { type: 'window-raise'; wid: number }
   | DrawMessage
+  /**
+   * Draws that reached the host together, in packet order. The webview handles each as a
+   * `draw` message. Under load one message carries several draws, so the host and webview
+   * pay for one message crossing instead of one per draw.
+   */
+  | { type: 'draw-batch'; draws: DrawMessage[] }
   | { type: 'cursor'; png: Uint8Array; width: number; height: number; xhot: number; yhot: number }
   | { type: 'cursor-default' }
   | { type: 'bell'; wid: number }
@@ -86,10 +92,31 @@ export type HostMessage =
   | { type: 'eos'; wid: number }
   | { type: 'refresh' };
 
+/** Sent once a draw is painted; decodeMicros is -1 when decoding failed. */
+export interface PaintedMessage {
+  type: 'painted';
+  wid: number;
+  seq: number;
+  width: number;
+  height: number;
+  decodeMicros: number;
+  error?: string;
+}
+
+/** Returns the acknowledgements that a `painted` or `painted-batch` message carries. */
+export function paintedAcks(message: WebviewMessage): PaintedMessage[] {
+  if (message.type === 'painted') return [message];
+  if (message.type === 'painted-batch' && Array.isArray(message.acks)) {
+    return message.acks.filter((ack) => typeof ack === 'object' && ack !== null && ack.type === 'painted');
+  }
+  return [];
+}
+
 export type WebviewMessage =
   | { type: 'ready' }
-  /** Sent once a draw is on screen; decodeMicros is -1 when decoding failed. */
-  | { type: 'painted'; wid: number; seq: number; width: number; height: number; decodeMicros: number; error?: string }
+  | PaintedMessage
+  /** Acknowledgements of draws painted in one pass, in the order they were painted. */
+  | { type: 'painted-batch'; acks: PaintedMessage[] }
   | { type: 'pointer-move'; wid: number; x: number; y: number; modifiers: string[]; buttons: number[] }
   /** X11 button numbers: 1 left, 2 middle, 3 right, 4-7 wheel up, down, left, right. */
   | { type: 'button'; wid: number; button: number; pressed: boolean; x: number; y: number; modifiers: string[]; buttons: number[] }

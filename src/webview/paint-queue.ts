@@ -8,9 +8,7 @@
  * backlog, so it lowers quality and sends fewer updates.
  */
 import { Decoder, decoderFor, Paint } from './decoders';
-import type { DrawMessage, WebviewMessage } from './messages';
-
-type PaintedMessage = Extract<WebviewMessage, { type: 'painted' }>;
+import type { DrawMessage, PaintedMessage } from './messages';
 
 /** The window side of the queue: where paints go and how an update reaches the screen. */
 export interface PaintTarget {
@@ -58,18 +56,19 @@ export class PaintQueue {
   constructor(
     private readonly wid: number,
     private readonly target: PaintTarget,
-    private readonly post: (message: PaintedMessage) => void,
+    /** Receives acknowledgements, all those of one paint pass in one call. */
+    private readonly post: (acknowledgements: PaintedMessage[]) => void,
     private readonly windowDecoders: ReadonlyMap<string, Decoder> = new Map(),
   ) {}
 
   /** Queues a draw. Draws must be added in packet order. */
   add(draw: DrawMessage): void {
     if (this.closed) {
-      this.post(painted(draw, 0, 'window is closed'));
+      this.post([painted(draw, 0, 'window is closed')]);
       return;
     }
     if (this.queue.length >= MAX_QUEUED_DRAWS) {
-      this.post(painted(draw, -1, `paint queue of window ${this.wid} is full (${MAX_QUEUED_DRAWS} draws)`));
+      this.post([painted(draw, -1, `paint queue of window ${this.wid} is full (${MAX_QUEUED_DRAWS} draws)`)]);
       return;
     }
     this.queue.push({ draw, started: false, settled: false, decodeMillis: 0 });
@@ -176,8 +175,8 @@ export class PaintQueue {
   }
 
   private postAcknowledgements(): void {
-    for (const message of this.acknowledgements.splice(0)) {
-      this.post(message);
+    if (this.acknowledgements.length > 0) {
+      this.post(this.acknowledgements.splice(0));
     }
   }
 }

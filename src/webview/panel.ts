@@ -67,6 +67,11 @@ export class Panel implements InputWindows {
       case 'draw':
         this.draw(message);
         break;
+      case 'draw-batch':
+        for (const draw of Array.isArray(message.draws) ? message.draws : []) {
+          this.draw(draw);
+        }
+        break;
       case 'cursor':
         this.setCursor(message.png, message.xhot, message.yhot);
         break;

@@ -5,7 +5,7 @@
  * appears at once.
  */
 import type { FrameScheduler } from './frame-scheduler';
-import type { WebviewMessage, WindowDescription } from './messages';
+import type { PaintedMessage, WebviewMessage, WindowDescription } from './messages';
 import { PaintQueue, PaintTarget } from './paint-queue';
 import { WindowVideoDecoder } from './decoders/video';
 
@@ -49,7 +49,19 @@ export class RemoteWindow implements PaintTarget {
     [this.backCanvas, this.backContext] = createBackBuffer(1, 1, description.hasAlpha);
     this.visibleContext = context2d(this.canvas, description.hasAlpha);
     this.resize(description.width, description.height);
-    this.queue = new PaintQueue(description.wid, this, post, new Map([['h264', this.video]]));
+    // Draws of one batch often settle one microtask apart, so acknowledgements wait for the
+    // end of the current task and leave in one message.
+    const pending: PaintedMessage[] = [];
+    const postAcknowledgements = (acks: PaintedMessage[]): void => {
+      if (pending.length === 0) {
+        queueMicrotask(() => {
+          const batch = pending.splice(0);
+          post(batch.length === 1 ? batch[0] : { type: 'painted-batch', acks: batch });
+        });
+      }
+      pending.push(...acks);
+    };
+    this.queue = new PaintQueue(description.wid, this, postAcknowledgements, new Map([['h264', this.video]]));
   }
 
   get wid(): number {

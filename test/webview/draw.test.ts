@@ -257,6 +257,26 @@ describe('webview draws in Chromium', () => {
     await assertPicture(picture);
   });
 
+  it('paints a draw batch in order', async () => {
+    await harness.clearPosted();
+    const picture = noise(WIDTH, HEIGHT, 21);
+    const band = HEIGHT / 4;
+    const draws = [0, 1, 2, 3].map((index) => {
+      const part = { width: WIDTH, height: band, rgba: picture.rgba.subarray(index * band * WIDTH * 4, (index + 1) * band * WIDTH * 4) };
+      const { rows: data, rowstride } = rawRows(part, 'RGB', 0);
+      return draw('rgb24', lz4Compress(data), { y: index * band, height: band, rowstride, rgbFormat: 'RGB', compression: 'lz4', flush: 3 - index });
+    });
+    await harness.sendDrawBatch(draws);
+    const acknowledgements = await harness.waitForPosted('painted', draws.length);
+    assert.deepEqual(acknowledgements.map((message) => message.seq), draws.map((message) => message.seq));
+    for (const acknowledgement of acknowledgements) {
+      assert.ok(acknowledgement.decodeMicros >= 0, `draw ${acknowledgement.seq}: ${acknowledgement.error}`);
+    }
+    const batches = await harness.paintedBatches();
+    assert.ok(batches.some((size) => size > 1), `acknowledgements left one per message: batches ${JSON.stringify(batches)}`);
+    await assertPicture(picture);
+  });
+
   it('presents an update only at flush 0', async () => {
     await harness.clearPosted();
     const before = noise(WIDTH, HEIGHT, 11);

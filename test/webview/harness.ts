@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 
-import type { HostMessage, WebviewMessage } from '../../src/webview/messages';
+import type { DrawMessage, HostMessage, WebviewMessage } from '../../src/webview/messages';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -74,8 +74,18 @@ window.violations = [];
 document.addEventListener('securitypolicyviolation', (event) => {
   window.violations.push(event.violatedDirective + ' ' + event.blockedURI);
 });
+window.paintedBatches = [];
+// A painted-batch is recorded as its acknowledgements, so tests count acknowledgements
+// whether they came one per message or several; paintedBatches keeps the batch sizes.
 window.acquireVsCodeApi = () => ({
-  postMessage: (message) => window.posted.push(message),
+  postMessage: (message) => {
+    if (message.type === 'painted-batch') {
+      window.paintedBatches.push(message.acks.length);
+      window.posted.push(...message.acks);
+    } else {
+      window.posted.push(message);
+    }
+  },
   getState: () => undefined,
   setState: () => undefined,
 });
@@ -155,15 +165,35 @@ export class Harness {
     );
   }
 
+  /** Posts one `draw-batch` message; each draw's bytes cross as a transferred ArrayBuffer. */
+  async sendDrawBatch(draws: DrawMessage[]): Promise<void> {
+    const plain = draws.map((draw) => ({ ...draw, data: Buffer.from(draw.data).toString('base64') }));
+    await this.page.evaluate((encoded) => {
+      const transfer: Transferable[] = [];
+      const batch = encoded.map((draw) => {
+        const bytes = Uint8Array.from(atob(draw.data), (character) => character.charCodeAt(0));
+        transfer.push(bytes.buffer);
+        return { ...draw, data: bytes };
+      });
+      window.postMessage({ type: 'draw-batch', draws: batch }, '*', transfer);
+    }, plain);
+  }
+
   /** Returns every message the webview posted so far. */
   async posted(): Promise<WebviewMessage[]> {
     return this.page.evaluate(() => (window as unknown as { posted: WebviewMessage[] }).posted);
+  }
+
+  /** Returns the size of each painted-batch message posted so far. */
+  async paintedBatches(): Promise<number[]> {
+    return this.page.evaluate(() => (window as unknown as { paintedBatches: number[] }).paintedBatches);
   }
 
   /** Forgets the messages posted so far. */
   async clearPosted(): Promise<void> {
     await this.page.evaluate(() => {
       (window as unknown as { posted: WebviewMessage[] }).posted = [];
+      (window as unknown as { paintedBatches: number[] }).paintedBatches = [];
     });
   }
 
