@@ -1,6 +1,6 @@
 /** The xpra session engine: attach to a server and drive its windows. No `vscode` import. */
 export { attach, DEFAULT_TIMEOUT_MS, LOOPBACK_MIN_SPEED, effectiveTuning } from './attach';
-export { XpraSession } from './session';
+export { XpraSession, describeConnectionError } from './session';
 export { AttachError } from './handshake';
 export { CLAIMED_VERSION, buildHello } from './hello';
 export { describeDisconnect, describeServerText } from './disconnect';
