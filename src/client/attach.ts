@@ -24,19 +24,18 @@ export const DEFAULT_TIMEOUT_MS = 20_000;
 const COMPRESSORS = ['lz4', 'zlib', 'brotli'];
 
 /**
- * The speed floor asked of a server on a loopback host when the caller names no speed.
+ * The minimum speed requested from a server on a loopback host when the caller names no speed.
  *
- * Measured with `npm run bench` against xpra 3.1.3: a draw acknowledged more than about
- * 100 ms late counts there as network congestion, and the server answers by lowering its
- * speed. At a lower speed it sends terminal lines as webp and png instead of lz4-compressed
- * rgb, which cost the server more to encode and the webview more to decode, on the same
- * machine. With a floor of 80 our panel kept 0.59 of the null client's terminal updates
- * instead of 0.40. Over loopback the extra bytes cost nothing, so the floor applies there
- * only; over a network the server's own adaptation is left alone.
+ * xpra 3.1.3 counts a draw acknowledged more than about 100 ms late as network congestion
+ * and lowers its speed (`window_source.py`). At a lower speed it sends terminal lines as
+ * webp and png instead of lz4-compressed rgb, which cost the server more to encode and the
+ * webview more to decode, on the same machine. In `npm run bench` runs with a floor of 80,
+ * our panel kept 0.59 of the null client's terminal updates instead of 0.40. Over loopback
+ * the extra bytes cost nothing, so the floor applies there only.
  */
 export const LOOPBACK_MIN_SPEED = 80;
 
-/** The tuning sent in the hello: the caller's, or the loopback speed floor when it names no speed. */
+/** Returns the tuning for the hello: the caller's, plus the loopback speed floor when it names no speed. */
 export function effectiveTuning(host: string, tuning: EncodingTuning = {}): EncodingTuning {
   const namesSpeed = tuning.speed !== undefined || tuning.minSpeed !== undefined;
   if (namesSpeed || !isLoopbackHost(host)) return tuning;

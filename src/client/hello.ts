@@ -146,7 +146,7 @@ function encodingCaps(parameters: HelloParameters): Dict {
 /**
  * Returns the speed and quality options under the names every server reads: 3.1 as flat
  * `encoding.*` keys, 6.x as keys of the `encoding` dict. Values outside 1 to 100 are left
- * out, because the servers read 0 as "not set" and clamp nothing themselves.
+ * out, because the servers read 0 as "not set" and use no figure above 100.
  */
 function tuningCaps(tuning: EncodingTuning | undefined): Dict {
   const caps: Dict = {};

@@ -327,7 +327,7 @@ const TLS_RECORD_ERRORS = new Set(['ERR_SSL_CIPHER_OPERATION_FAILED', 'ERR_SSL_D
  * Returns the reason a live connection failed, in words. A TLS record from the server that
  * fails its integrity check is named as such instead of with OpenSSL's bare error line.
  * A record from xpra 3.1.3 failed this check in 2 of about 30 runs of the attach
- * conformance suite; the client cannot have changed it, so the server sent it that way.
+ * conformance suite. Our code never touches the ciphertext, so the server sent it corrupt.
  */
 export function describeConnectionError(error: Error): string {
   const code = (error as Error & { code?: unknown }).code;

@@ -50,7 +50,7 @@ export interface AttachOptions {
 
 /**
  * xpra's `speed`, `min-speed`, `quality` and `min-quality` options, each 1 to 100. Speed 100
- * asks for the fastest encoders and the least compression, quality 100 for lossless
+ * requests the fastest encoders and the least compression, quality 100 for lossless
  * pictures. A fixed value stops the server adapting that figure; a minimum lets it adapt
  * above the floor. Absent or 0 leaves the choice to the server, except that an attach to a
  * loopback host sets a speed floor when neither speed figure is given (see `attach`).

@@ -1,7 +1,7 @@
 /**
  * Collects the draws posted to one page during one turn of the event loop and posts them as
  * one message. Under load the several draws of a screen update arrive together, and each
- * message costs work in every process it crosses; `npm run bench` measures the effect on
+ * message costs work in every process it crosses. `npm run bench` measures the effect on
  * the terminal workload. A lone draw goes as a plain `draw` message.
  */
 import type { DrawMessage, HostMessage } from '../webview/messages';

@@ -133,7 +133,7 @@ function recordingLogger(lines: string[]): Logger {
   };
 }
 
-/** The attached client's `encoding.defaults.*` and `encoding.client-defaults.*` lines of `xpra info`. */
+/** Reads the attached client's `encoding.defaults.*` and `encoding.client-defaults.*` lines from `xpra info`. */
 async function clientEncodingDefaults(server: XpraServer, caFile: string): Promise<Map<string, string>> {
   const output = await new Promise<string>((resolve, reject) => {
     // The test servers have no local socket (--bind=none), so the request goes over TLS.
@@ -481,7 +481,9 @@ describe('attach to xpra 3.1.3', () => {
     // In 2 of about 30 runs of this suite a TLS record from xpra 3.1.3 failed its integrity
     // check during this test. The command reports that and exits 1, so one more attach is
     // allowed for that error only.
-    if (result.code !== 0 && result.stderr.includes('failed its integrity check')) result = await run();
+    if (result.code !== 0 && result.stderr.includes('failed its integrity check')) {
+      result = await run();
+    }
     assert.equal(result.code, 0, result.stderr);
     const png = PNG.sync.read(readFileSync(screenshot));
     const pixels = new Uint32Array(png.data.buffer, png.data.byteOffset, png.data.byteLength / 4);
