@@ -2,13 +2,15 @@
  * Drives xpra's own HTML5 client, served by the xpra 3.1.3 server itself from the Debian
  * package, in headless Chromium.
  *
- * The driver never listens to the page's WebSocket: recording each frame through playwright
- * slowed that client down by a quarter on the terminal workload. Its only addition to the
- * page is a counter around `XpraClient.prototype.request_redraw`, which xpra 3.1.3's
- * Client.js calls once per completed screen update (a draw with flush 0).
+ * The driver never sees the page's WebSocket traffic: recording each frame through
+ * playwright slowed that client down by a quarter on the terminal workload, and the driver
+ * in ../lib/cdp.ts leaves the `Network` domain off, so Chromium does not copy the frames to
+ * it either. Its only addition to the page is a counter around
+ * `XpraClient.prototype.request_redraw`, which xpra 3.1.3's Client.js calls once per
+ * completed screen update (a draw with flush 0).
  */
-import type { Page } from 'playwright-core';
-import { launchChromium, VIEWPORT } from '../lib/browser';
+import type { BenchPage } from '../lib/cdp';
+import { launchChromium, trustCertificateSwitch, VIEWPORT } from '../lib/browser';
 import { FIRST_FRAME_TIMEOUT_MS, type ClientContext, type ClientDriver, type RunningClient } from './types';
 
 declare global {
@@ -38,24 +40,20 @@ const QUERY = [
   'notifications=false', 'remote_logging=false', 'reconnect=false', 'clock=false',
 ].join('&');
 
-async function readCounter(page: Page): Promise<{ count: number; firstAt: number }> {
-  return page.evaluate(() => window.benchUpdates ?? { count: -1, firstAt: 0 });
+async function readCounter(page: BenchPage): Promise<{ count: number; firstAt: number }> {
+  return page.evaluate('window.benchUpdates ?? { count: -1, firstAt: 0 }');
 }
 
 export const html5Client: ClientDriver = {
   name: 'html5',
   async start(context: ClientContext): Promise<RunningClient> {
-    const { browser, pid } = await launchChromium();
+    const { browser, pid } = await launchChromium([trustCertificateSwitch(context.certificate.certFile)]);
     try {
-      const browserContext = await browser.newContext({ ignoreHTTPSErrors: true, viewport: VIEWPORT });
-      const page = await browserContext.newPage();
-      await page.addInitScript(installUpdateCounter);
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.addInitScript(`(${installUpdateCounter.toString()})()`);
       const attachStartedAt = Date.now();
       await page.goto(`https://127.0.0.1:${context.server.port}/index.html?${QUERY}`);
-      await page.waitForFunction(() => (window.benchUpdates?.count ?? 0) > 0, undefined, {
-        timeout: FIRST_FRAME_TIMEOUT_MS,
-        polling: 50,
-      });
+      await page.waitFor('(window.benchUpdates?.count ?? 0) > 0', FIRST_FRAME_TIMEOUT_MS);
       const first = await readCounter(page);
       if (first.count < 0) throw new Error('the update counter is missing from the HTML5 client page');
       return {

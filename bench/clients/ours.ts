@@ -11,7 +11,7 @@
  * NOTE: windows keep the size the workload gave them; the extension would resize a
  * top-level window to fit its tab, which would change the workload.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { BenchBrowser, BenchPage } from '../lib/cdp';
 import type { XpraSession } from '../../src/client';
 import { toDrawMessage } from '../../src/vscode/draw-message';
 import { DrawBatcher } from '../../src/vscode/draw-batch';
@@ -44,7 +44,7 @@ interface PanelPage {
   wid: number;
   /** The `wid` in the page's address, which names the page when its WebSocket connects. */
   readonly pageId: number;
-  page?: Page;
+  page?: BenchPage;
   connection?: WebSocketConnection;
   ready: boolean;
   /** Flush value of each draw posted and not yet painted, by `wid:seq`. */
@@ -81,7 +81,7 @@ export class BenchPanelHost {
   }
 
   constructor(
-    private readonly browser: Browser,
+    private readonly browser: BenchBrowser,
     private readonly pageServerPort: () => number,
   ) {}
 
@@ -181,7 +181,7 @@ export class BenchPanelHost {
     try {
       const page = await this.browser.newPage({ viewport: VIEWPORT });
       panel.page = page;
-      page.on('pageerror', (error) => (this.lastError = `page error in window ${panel.wid}: ${error.message}`));
+      page.onError((message) => (this.lastError = `page error in window ${panel.wid}: ${message}`));
       await page.goto(`http://127.0.0.1:${this.pageServerPort()}/?wid=${panel.pageId}`);
     } catch (error) {
       this.lastError = `opening the page of window ${panel.wid} failed: ${(error as Error).message}`;

@@ -4,7 +4,7 @@
  * time per frame. A change in these figures between two builds is a change in decode and
  * paint alone.
  */
-import type { CDPSession, Page } from 'playwright-core';
+import type { BenchPage } from '../lib/cdp';
 import { paintedAcks, type HostMessage, type PaintedMessage, type WebviewMessage } from '../../src/webview/messages';
 import { launchChromium, VIEWPORT } from '../lib/browser';
 import { startPanelPageServer, sendHostMessage } from '../lib/panel-page';
@@ -23,7 +23,7 @@ const STALL_TIMEOUT_MS = 15_000;
 
 interface ReplayPage {
   wid: number;
-  page?: Page;
+  page?: BenchPage;
   connection?: WebSocketConnection;
   ready: boolean;
 }
@@ -50,7 +50,7 @@ export interface ReplayResult {
 }
 
 /** Sums a CDP `Performance.getMetrics` duration (seconds) over pages, in milliseconds. */
-async function readDurations(sessions: CDPSession[]): Promise<{ taskMs: number; scriptMs: number }> {
+async function readDurations(sessions: BenchPage[]): Promise<{ taskMs: number; scriptMs: number }> {
   let taskMs = 0;
   let scriptMs = 0;
   for (const session of sessions) {
@@ -160,7 +160,7 @@ class Replayer {
   }
 }
 
-async function openPages(replayer: Replayer, port: number, page: (url: string) => Promise<Page>): Promise<void> {
+async function openPages(replayer: Replayer, port: number, page: (url: string) => Promise<BenchPage>): Promise<void> {
   for (const target of replayer.pageList) target.page = await page(`http://127.0.0.1:${port}/?wid=${target.wid}`);
   const deadline = performance.now() + READY_TIMEOUT_MS;
   while (!replayer.allReady()) {
@@ -178,16 +178,15 @@ export async function replayRecording(file: string): Promise<ReplayResult> {
   try {
     await openPages(replayer, server.port, async (url) => {
       const page = await browser.newPage({ viewport: VIEWPORT });
-      page.on('pageerror', (error) => (replayer.firstError ??= `page error: ${error.message}`));
+      page.onError((message) => (replayer.firstError ??= `page error: ${message}`));
       await page.goto(url);
       return page;
     });
-    const sessions: CDPSession[] = [];
+    const sessions: BenchPage[] = [];
     for (const target of replayer.pageList) {
-      const page = target.page as Page;
-      const session = await page.context().newCDPSession(page);
-      await session.send('Performance.enable');
-      sessions.push(session);
+      const page = target.page as BenchPage;
+      await page.send('Performance.enable');
+      sessions.push(page);
     }
     const durationsBefore = await readDurations(sessions);
     const sampler = new ProcessTreeSampler([pid]);
