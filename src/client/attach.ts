@@ -48,7 +48,7 @@ export async function attach(options: AttachOptions): Promise<XpraSession> {
   const hostPort = hostPortKey(target.host, target.port);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const uuid = newClientUuid();
-  const order = encoderOrder(hostPort, options.wireFormats);
+  const order = encoderOrder(hostPort, options.wireFormats, target.host);
   let lastDetail = '';
 
   for (const [index, encoder] of order.entries()) {
@@ -104,7 +104,7 @@ export async function attach(options: AttachOptions): Promise<XpraSession> {
       channel.destroy();
       continue;
     }
-    rememberEncoder(hostPort, encoder, options.wireFormats);
+    rememberEncoder(hostPort, encoder, options.wireFormats, target.host);
     logger.info(
       'handshake',
       `attached to ${hostPort} with ${encoder} in ${Date.now() - started} ms`,

@@ -391,6 +391,17 @@ describe('attach to xpra 3.1.3', () => {
     );
   });
 
+  test('new port on known host skips fallback', async () => {
+    forgetEncoders();
+    (await attach(options(tcpServer))).disconnect();
+    const log: string[] = [];
+    const session = await attach({ ...options(sslServer), logger: recordingLogger(log) });
+    session.disconnect();
+    assert.notEqual(tcpServer.port, sslServer.port);
+    assert.equal(session.encoder, 'rencode');
+    assert.ok(!log.some((line) => /retrying/.test(line)), `the attach to a new port starts with rencode: ${log.join(' | ')}`);
+  });
+
   test('wrong CA is rejected', async () => {
     await assert.rejects(
       attach(
