@@ -2,7 +2,7 @@
  * Drives xpra's own HTML5 client, served by the xpra 3.1.3 server itself from the Debian
  * package, in headless Chromium.
  *
- * The driver never sees the page's WebSocket traffic: recording each frame through
+ * The driver never receives the page's WebSocket traffic: recording each frame through
  * playwright slowed that client down by a quarter on the terminal workload, and the driver
  * in ../lib/cdp.ts leaves the `Network` domain off, so Chromium does not copy the frames to
  * it either. Its only addition to the page is a counter around

@@ -34,6 +34,7 @@ interface ProtocolMessage {
 }
 
 const CLOSE_TIMEOUT_MS = 5_000;
+const LAUNCH_TIMEOUT_MS = 30_000;
 
 /** One connection to a browser: commands out, responses and events back, split by session. */
 class PipeConnection {
@@ -212,16 +213,24 @@ export class BenchBrowser {
     const [, , , input, output] = child.stdio as [unknown, unknown, unknown, Writable, Readable];
     const connection = new PipeConnection(input, output);
     child.on('exit', (code, signal) => connection.close(`Chromium exited (${signal ?? `code ${code}`})`));
+    // A missing executable is reported as an 'error' event, which would otherwise end this process.
+    child.on('error', (error) => connection.close(`starting ${options.executablePath} failed: ${error.message}`));
     if (child.pid === undefined) {
       rmSync(profile, { recursive: true, force: true });
-      throw new Error(`${options.executablePath} did not start`);
+      throw new Error(`starting ${options.executablePath} failed: no process was created`);
     }
     const browser = new BenchBrowser(child, connection, profile, child.pid);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${LAUNCH_TIMEOUT_MS / 1000} s`)), LAUNCH_TIMEOUT_MS);
+    });
     try {
-      await connection.send('Browser.getVersion');
+      await Promise.race([connection.send('Browser.getVersion'), timedOut]);
     } catch (error) {
       await browser.close();
       throw new Error(`Chromium did not respond on its DevTools pipe: ${(error as Error).message}\n${stderr}`);
+    } finally {
+      clearTimeout(timer);
     }
     return browser;
   }

@@ -23,7 +23,7 @@ export function hostPortKey(host: string, port: number): string {
 }
 
 /** Returns the key under which the encoder of a host's last server is kept: the host alone, without a port. */
-export function hostKey(host: string): string {
+function hostKey(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 

@@ -7,9 +7,9 @@ const MAX_SERVERS = 200;
 const ENCODERS = new Set(['bencode', 'rencode', 'rencodeplus']);
 
 /**
- * Keeps the packet encoder each host:port, and the last server of each host, spoke in the
- * extension's global state, so the first attach after a reload starts with the one that
- * worked instead of paying for a fallback.
+ * Keeps in the extension's global state the packet encoder that each host:port spoke, and
+ * the one that each host's last server spoke, so the first attach after a reload starts
+ * with the one that worked instead of paying for a fallback.
  */
 export function globalStateWireFormats(state: vscode.Memento): WireFormatStore {
   const read = (): Record<string, string> => state.get<Record<string, string>>(WIRE_FORMATS_KEY, {});

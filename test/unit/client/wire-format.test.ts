@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { encoderOrder, forgetEncoders, rememberEncoder, type WireFormatStore } from '../../../src/client/wire-format';
 
-/** A store kept in a Map, as the extension's global state keeps wire formats between reloads. */
+/** Returns a store kept in a Map, as the extension's global state keeps wire formats between reloads. */
 function mapStore(): WireFormatStore & { entries: Map<string, string> } {
   const entries = new Map<string, string>();
   return {
